@@ -1,0 +1,217 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { fixtureBytes } from './fixtures.js'
+
+/** A fault the server plays instead of its normal answer. */
+export type Fault =
+  /** Answer with this status (and optional body and headers). */
+  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
+  /** Answer 200 with this body and content type. */
+  | { kind: 'body'; body: string; contentType?: string; status?: number; headers?: Record<string, string> }
+  /** Never answer. */
+  | { kind: 'hang' }
+  /** Send headers, then part of the body, then never finish. */
+  | { kind: 'hang-body' }
+  /** Destroy the connection without an answer. */
+  | { kind: 'reset' }
+  /** Send headers and half the body, then destroy the connection. */
+  | { kind: 'truncate' }
+  /** Send the normal body in small chunks, `intervalMs` apart. */
+  | { kind: 'trickle'; intervalMs: number; chunks?: number }
+
+/** One request the server received. */
+export interface LoggedRequest {
+  readonly method: string
+  readonly path: string
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  /** `'primary'` for /api paths, `'github'` for the raw-file paths, `'other'` otherwise. */
+  readonly source: 'primary' | 'github' | 'other'
+}
+
+/** A fault applied to matching paths: each time, or only the first `times` requests. */
+interface FaultRule {
+  readonly match: (path: string) => boolean
+  readonly fault: Fault
+  remaining: number
+}
+
+const V2_FILES: Record<string, string> = {
+  image_generation: 'derived-v2/stable_diffusion.json',
+  text_generation: 'derived-v2/text_generation.json',
+}
+// Categories with no records upstream (no legacy file): the primary answers `{}`.
+const EMPTY_V2 = new Set(['controlnet_annotator', 'video_generation', 'audio_generation', 'lora', 'ti'])
+const IMAGE_REPO = 'AI-Horde-image-model-reference'
+const TEXT_REPO = 'AI-Horde-text-model-reference'
+
+/** A loopback imitation of the PRIMARY API (serving derived-v2/) and GitHub raw (serving legacy/). */
+export interface ReferenceServer {
+  /** `http://127.0.0.1:PORT`. */
+  readonly origin: string
+  /** The `primaryUrl` option for this server. */
+  readonly primaryUrl: string
+  /** The `githubUrl` option for this server. */
+  readonly githubUrl: string
+  /** Every request received, in order. */
+  readonly requests: LoggedRequest[]
+  /** Plays `fault` for requests whose path matches (a string matches a path ending with it); `times` limits how often. */
+  fault(match: string | RegExp | ((path: string) => boolean), fault: Fault, times?: number): void
+  /** Faults every primary request. */
+  primaryDown(fault?: Fault): void
+  /** Faults every GitHub request. */
+  githubDown(fault?: Fault): void
+  /** Removes every fault and clears the log. */
+  reset(): void
+  /** Requests whose source is `source`. */
+  count(source: 'primary' | 'github'): number
+  close(): Promise<void>
+}
+
+function normalBody(path: string): { body: Buffer; contentType: string } | undefined {
+  const primary = /^\/api\/model_references\/v2\/([^/]+)$/.exec(path)
+  if (primary) {
+    const category = decodeURIComponent(primary[1]!)
+    if (EMPTY_V2.has(category)) return { body: Buffer.from('{}'), contentType: 'application/json' }
+    const file = V2_FILES[category] ?? `derived-v2/${category}.json`
+    try {
+      return { body: fixtureBytes(file), contentType: 'application/json' }
+    } catch {
+      return undefined
+    }
+  }
+  const github = /^\/([^/]+)\/([^/]+)\/(?:refs\/heads\/[^/]+|[0-9a-f]{7,40})\/([^/]+)$/i.exec(path)
+  if (github) {
+    const [, , repo, file] = github
+    // Raw GitHub serves everything as text/plain.
+    if (repo === IMAGE_REPO && file!.endsWith('.json')) {
+      try {
+        return { body: fixtureBytes(`legacy/${file}`), contentType: 'text/plain; charset=utf-8' }
+      } catch {
+        return undefined
+      }
+    }
+    if (repo === TEXT_REPO && file === 'models.csv') return { body: fixtureBytes('legacy/text/models.csv'), contentType: 'text/plain; charset=utf-8' }
+  }
+  return undefined
+}
+
+function sourceOf(path: string): LoggedRequest['source'] {
+  if (path.startsWith('/api/')) return 'primary'
+  if (path.includes(IMAGE_REPO) || path.includes(TEXT_REPO)) return 'github'
+  return 'other'
+}
+
+/** Starts the server on 127.0.0.1 with an ephemeral port. */
+export async function startReferenceServer(): Promise<ReferenceServer> {
+  const requests: LoggedRequest[] = []
+  let rules: FaultRule[] = []
+  const sockets = new Set<Socket>()
+  const timers = new Set<ReturnType<typeof setTimeout>>()
+
+  const play = (fault: Fault, path: string, req: IncomingMessage, res: ServerResponse): void => {
+    const normal = normalBody(path)
+    switch (fault.kind) {
+      case 'status':
+        res.writeHead(fault.status, { 'content-type': 'text/plain', ...fault.headers })
+        res.end(fault.body ?? '')
+        return
+      case 'body':
+        res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'application/json', ...fault.headers })
+        res.end(fault.body)
+        return
+      case 'hang':
+        return
+      case 'hang-body':
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.write('{"partial": ')
+        return
+      case 'reset':
+        req.socket.destroy()
+        return
+      case 'truncate': {
+        const body = normal?.body ?? Buffer.from('{"a": 1}')
+        res.writeHead(200, { 'content-type': normal?.contentType ?? 'application/json', 'content-length': String(body.length) })
+        res.write(body.subarray(0, Math.floor(body.length / 2)))
+        setImmediate(() => req.socket.destroy())
+        return
+      }
+      case 'trickle': {
+        const body = normal?.body ?? Buffer.from('{}')
+        const chunks = fault.chunks ?? 10
+        const size = Math.ceil(body.length / chunks)
+        res.writeHead(200, { 'content-type': normal?.contentType ?? 'application/json' })
+        let offset = 0
+        const next = (): void => {
+          if (res.destroyed) return
+          res.write(body.subarray(offset, offset + size))
+          offset += size
+          if (offset >= body.length) {
+            res.end()
+            return
+          }
+          const timer = setTimeout(next, fault.intervalMs)
+          timers.add(timer)
+        }
+        next()
+        return
+      }
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    requests.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, source: sourceOf(path) })
+    const rule = rules.find((r) => r.remaining > 0 && r.match(path))
+    if (rule) {
+      rule.remaining--
+      play(rule.fault, path, req, res)
+      return
+    }
+    const normal = normalBody(path)
+    if (normal === undefined) {
+      res.writeHead(404, { 'content-type': 'text/plain' })
+      res.end('404: Not Found')
+      return
+    }
+    res.writeHead(200, { 'content-type': normal.contentType, 'content-length': String(normal.body.length), etag: `"${normal.body.length}"` })
+    res.end(normal.body)
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const origin = `http://127.0.0.1:${port}`
+
+  const toMatcher = (match: string | RegExp | ((path: string) => boolean)): ((path: string) => boolean) =>
+    typeof match === 'function' ? match : typeof match === 'string' ? (path) => path.endsWith(match) : (path) => match.test(path)
+
+  return {
+    origin,
+    primaryUrl: `${origin}/api`,
+    githubUrl: origin,
+    requests,
+    fault(match, fault, times = Number.POSITIVE_INFINITY) {
+      rules.push({ match: toMatcher(match), fault, remaining: times })
+    },
+    primaryDown(fault = { kind: 'status', status: 503 }) {
+      rules.push({ match: (path) => sourceOf(path) === 'primary', fault, remaining: Number.POSITIVE_INFINITY })
+    },
+    githubDown(fault = { kind: 'status', status: 503 }) {
+      rules.push({ match: (path) => sourceOf(path) === 'github', fault, remaining: Number.POSITIVE_INFINITY })
+    },
+    reset() {
+      rules = []
+      requests.length = 0
+    },
+    count(source) {
+      return requests.filter((r) => r.source === source).length
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer)
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}

@@ -1,0 +1,119 @@
+import { UnknownCategoryError } from './errors/unknown-category.js'
+
+/**
+ * Every category of the AI Horde model reference, as upstream's `MODEL_REFERENCE_CATEGORY`
+ * names them. Each value equals its key, so a plain string works wherever a category does.
+ *
+ * @example
+ * ```ts
+ * import { MODEL_REFERENCE_CATEGORY } from '@horde-model-reference/core'
+ * const models = await manager.getModelReference(MODEL_REFERENCE_CATEGORY.image_generation)
+ * ```
+ */
+export const MODEL_REFERENCE_CATEGORY = Object.freeze({
+  blip: 'blip',
+  clip: 'clip',
+  codeformer: 'codeformer',
+  controlnet: 'controlnet',
+  controlnet_annotator: 'controlnet_annotator',
+  esrgan: 'esrgan',
+  gfpgan: 'gfpgan',
+  safety_checker: 'safety_checker',
+  image_generation: 'image_generation',
+  text_generation: 'text_generation',
+  video_generation: 'video_generation',
+  audio_generation: 'audio_generation',
+  miscellaneous: 'miscellaneous',
+  lora: 'lora',
+  ti: 'ti',
+} as const)
+
+/** The name of a model reference category, such as `'image_generation'`. */
+export type ModelReferenceCategory = (typeof MODEL_REFERENCE_CATEGORY)[keyof typeof MODEL_REFERENCE_CATEGORY]
+
+/** Every category, in upstream's order. */
+export const MODEL_REFERENCE_CATEGORIES: readonly ModelReferenceCategory[] = Object.freeze(
+  Object.values(MODEL_REFERENCE_CATEGORY),
+)
+
+/** Categories whose data is managed elsewhere (`lora`, `ti`): always empty, never fetched. */
+export type ManagedElsewhereCategory = 'lora' | 'ti'
+
+/** Categories that the SDK fetches: every category except `lora` and `ti`. */
+export type FetchableCategory = Exclude<ModelReferenceCategory, ManagedElsewhereCategory>
+
+/** Which legacy GitHub repository holds a category's fallback file. */
+export type GithubSourceKind = 'image' | 'text'
+
+/** What the SDK knows about one category: its classification and where its data lives. */
+export interface CategoryDescriptor {
+  /** The category's name. */
+  readonly category: ModelReferenceCategory
+  /** The domain of its models, as in upstream's `MODEL_DOMAIN`. */
+  readonly domain: 'image' | 'text' | 'video' | 'audio'
+  /** The purpose of its models, as in upstream's `MODEL_PURPOSE`. */
+  readonly purpose:
+    | 'generation'
+    | 'post_processing'
+    | 'auxiliary_or_patch'
+    | 'feature_extractor'
+    | 'safety_checker'
+    | 'miscellaneous'
+  /** The legacy GitHub repository of the fallback file, or `null` when there is no GitHub source. */
+  readonly githubSource: GithubSourceKind | null
+  /** The fallback file's name in that repository, or `null`. */
+  readonly legacyFile: string | null
+  /** `true` for `lora` and `ti`: upstream manages them elsewhere and serves no records. */
+  readonly managedElsewhere: boolean
+}
+
+function describe(
+  category: ModelReferenceCategory,
+  domain: CategoryDescriptor['domain'],
+  purpose: CategoryDescriptor['purpose'],
+  githubSource: GithubSourceKind | null = null,
+  legacyFile: string | null = null,
+  managedElsewhere = false,
+): CategoryDescriptor {
+  return Object.freeze({ category, domain, purpose, githubSource, legacyFile, managedElsewhere })
+}
+
+const DESCRIPTORS: Readonly<Record<ModelReferenceCategory, CategoryDescriptor>> = Object.freeze({
+  blip: describe('blip', 'image', 'feature_extractor', 'image', 'blip.json'),
+  clip: describe('clip', 'image', 'feature_extractor', 'image', 'clip.json'),
+  codeformer: describe('codeformer', 'image', 'post_processing', 'image', 'codeformer.json'),
+  controlnet: describe('controlnet', 'image', 'auxiliary_or_patch', 'image', 'controlnet.json'),
+  controlnet_annotator: describe('controlnet_annotator', 'image', 'auxiliary_or_patch'),
+  esrgan: describe('esrgan', 'image', 'post_processing', 'image', 'esrgan.json'),
+  gfpgan: describe('gfpgan', 'image', 'post_processing', 'image', 'gfpgan.json'),
+  safety_checker: describe('safety_checker', 'image', 'safety_checker', 'image', 'safety_checker.json'),
+  // The image-generation file kept its pre-v2 name upstream.
+  image_generation: describe('image_generation', 'image', 'generation', 'image', 'stable_diffusion.json'),
+  // The fallback reads the CSV that db.json is generated from (upstream's legacy_filename_override).
+  text_generation: describe('text_generation', 'text', 'generation', 'text', 'models.csv'),
+  video_generation: describe('video_generation', 'video', 'generation'),
+  audio_generation: describe('audio_generation', 'audio', 'generation'),
+  miscellaneous: describe('miscellaneous', 'image', 'miscellaneous', 'image', 'miscellaneous.json'),
+  lora: describe('lora', 'image', 'auxiliary_or_patch', null, null, true),
+  ti: describe('ti', 'image', 'auxiliary_or_patch', null, null, true),
+})
+
+/** `true` when `value` is the name of a model reference category. */
+export function isModelReferenceCategory(value: unknown): value is ModelReferenceCategory {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(DESCRIPTORS, value)
+}
+
+/**
+ * The descriptor of a category.
+ *
+ * @throws {UnknownCategoryError} when `category` is not a category's name.
+ */
+export function getCategoryDescriptor(category: ModelReferenceCategory): CategoryDescriptor {
+  assertCategory(category)
+  return DESCRIPTORS[category]
+}
+
+/** Throws {@link UnknownCategoryError} unless `value` is a category's name. */
+export function assertCategory(value: unknown): asserts value is ModelReferenceCategory {
+  if (!isModelReferenceCategory(value)) throw new UnknownCategoryError(value, MODEL_REFERENCE_CATEGORIES)
+}

@@ -1,0 +1,62 @@
+import { createGuard, HordeModelReferenceError } from './base.js'
+
+/** Which source a request went to. */
+export type SourceName = 'primary' | 'github'
+
+/** Why one source could not supply a category. */
+export type SourceFailureKind =
+  /** The server answered with a non-2xx status (after the retries, for 429 and 5xx). */
+  | 'http'
+  /** No complete response within `timeoutMs` (headers and body). */
+  | 'timeout'
+  /** The request never got a response: DNS, refused or reset connection, offline, or CORS. */
+  | 'network'
+  /** The body was not what the source serves: HTML, invalid JSON or CSV, or the wrong JSON shape. */
+  | 'malformed'
+  /** The body held no record at all, such as `{}`. */
+  | 'empty'
+  /** The body held records but none of them was valid. */
+  | 'invalid'
+  /** `strict: true` and some records had issues. */
+  | 'validation'
+
+/** One request that failed, as listed by {@link SourcesUnavailableError}. */
+export interface SourceAttempt {
+  /** Which source was asked. */
+  readonly source: SourceName
+  /** The exact URL requested. */
+  readonly url: string
+  /** Why it failed. */
+  readonly kind: SourceFailureKind
+  /** The HTTP status, when the server answered. */
+  readonly status?: number
+  /** What went wrong, in words. */
+  readonly message: string
+}
+
+/** Thrown when no source could supply a category and nothing usable was cached. */
+export class SourcesUnavailableError extends HordeModelReferenceError {
+  /** The category that could not be loaded. */
+  readonly category: string
+  /** Every request that was tried, in order, with its cause. */
+  readonly attempts: readonly SourceAttempt[]
+
+  constructor(category: string, attempts: readonly SourceAttempt[], reason?: string) {
+    const lines = attempts.map(
+      (a) => `  - ${a.source} ${a.url}: ${a.kind}${a.status === undefined ? '' : ` ${a.status}`}: ${a.message}`,
+    )
+    super(
+      'SOURCES_UNAVAILABLE',
+      `Could not load model reference category "${category}"` +
+        (reason === undefined ? '' : ` (${reason})`) +
+        (lines.length > 0 ? `; every source failed:\n${lines.join('\n')}\n` : '. ') +
+        'Check the network and the primaryUrl/githubUrl options, or retry later; ' +
+        'data cached from an earlier success is served while it is within maxStaleSeconds.',
+    )
+    this.category = category
+    this.attempts = attempts
+  }
+}
+
+/** `true` when `error` is a {@link SourcesUnavailableError}, from any realm. */
+export const isSourcesUnavailableError = createGuard<SourcesUnavailableError>('SourcesUnavailableError')

@@ -1,0 +1,203 @@
+import { getCategoryDescriptor, type FetchableCategory } from './categories.js'
+import { convertLegacyJson } from './convert/legacy-json.js'
+import { convertTextCsv, type ConversionResult } from './convert/text-csv.js'
+import { isObject } from './convert/values.js'
+import type { SourceAttempt, SourceFailureKind, SourceName } from './errors/sources-unavailable.js'
+import { SourcesUnavailableError } from './errors/sources-unavailable.js'
+import { ValidationError } from './errors/validation.js'
+import type { ModelReferenceEvent } from './events.js'
+import type { NormalizedOptions } from './options.js'
+import type { ModelReferenceIssue } from './records/issues.js'
+import { validateRecords, type ValidatedModels } from './records/validate.js'
+import { decodeJson, MalformedBodyError, rejectHtml } from './sources/decode.js'
+import { fetchText, SourceRequestError, type FetchedBody } from './sources/http.js'
+import { githubUrlFor, primaryUrlFor } from './sources/urls.js'
+
+/** A category loaded from a source: validated records and where they came from. */
+export interface LoadedCategory<C extends FetchableCategory = FetchableCategory> extends ValidatedModels<C> {
+  readonly category: C
+  readonly source: SourceName
+  readonly url: string
+  readonly fetchedAt: number
+  readonly etag: string | undefined
+  readonly lastModified: string | undefined
+}
+
+/** What a load needs from the client. */
+export interface LoadContext {
+  readonly options: NormalizedOptions
+  readonly signal: AbortSignal | undefined
+  readonly emit: (event: ModelReferenceEvent) => void
+}
+
+class SourceFailed extends Error {
+  constructor(
+    readonly kind: SourceFailureKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message)
+  }
+}
+
+/** Categories with no GitHub source: for them an empty answer (or a 404) is a valid empty category. */
+function emptyIsValid(category: FetchableCategory): boolean {
+  return getCategoryDescriptor(category).githubSource === null
+}
+
+async function request(category: FetchableCategory, source: SourceName, url: string, context: LoadContext): Promise<FetchedBody> {
+  const { options, signal, emit } = context
+  emit({ type: 'request', category, source, url })
+  const headers = source === 'primary' && options.clientAgent !== undefined ? { 'Client-Agent': options.clientAgent } : undefined
+  try {
+    const body = await fetchText(url, { fetch: options.fetch, timeoutMs: options.timeoutMs, retries: options.retries, signal, ...(headers && { headers }) })
+    emit({ type: 'response', category, source, url, status: body.status, bytes: body.text.length, durationMs: body.durationMs })
+    return body
+  } catch (error) {
+    if (error instanceof SourceRequestError) throw new SourceFailed(error.kind, error.message, error.status)
+    throw error
+  }
+}
+
+function convert(category: FetchableCategory, source: SourceName, body: FetchedBody): ConversionResult {
+  if (source === 'github' && category === 'text_generation') {
+    rejectHtml(body)
+    if (!/^\uFEFF?"?name"?[,\r\n]/.test(body.text) && !/^\uFEFF?[^\r\n]*\bname\b/.test(body.text)) {
+      throw new MalformedBodyError('not the models.csv format: the header has no "name" column')
+    }
+    return convertTextCsv(body.text)
+  }
+  const data = decodeJson(body)
+  if (source === 'github') {
+    try {
+      return convertLegacyJson(category, data)
+    } catch (error) {
+      throw new MalformedBodyError(error instanceof Error ? error.message : String(error))
+    }
+  }
+  if (Array.isArray(data) && data.length === 0) return { entries: [], issues: [] }
+  if (!isObject(data)) throw new MalformedBodyError('a v2 category is a JSON object keyed by model name')
+  return { entries: Object.entries(data), issues: [] }
+}
+
+async function loadFrom<C extends FetchableCategory>(category: C, source: SourceName, url: string, context: LoadContext, strictIssues: ModelReferenceIssue[]): Promise<LoadedCategory<C>> {
+  let body: FetchedBody
+  try {
+    body = await request(category, source, url, context)
+  } catch (error) {
+    // Upstream answers 404 for a category it holds no records of.
+    if (error instanceof SourceFailed && error.status === 404 && source === 'primary' && emptyIsValid(category)) {
+      return { category, source, url, fetchedAt: Date.now(), etag: undefined, lastModified: undefined, ...validateRecords(category, []) }
+    }
+    throw error
+  }
+  let conversion: ConversionResult
+  try {
+    conversion = convert(category, source, body)
+  } catch (error) {
+    if (error instanceof MalformedBodyError) throw new SourceFailed('malformed', error.message, body.status)
+    throw error
+  }
+  const validated = validateRecords(category, conversion.entries, conversion.issues)
+  if (validated.recordCount === 0) {
+    const nothingAtAll = validated.entryCount === 0 && validated.issues.every((issue) => issue.severity === 'warning')
+    if (!(nothingAtAll && emptyIsValid(category))) {
+      throw new SourceFailed(
+        nothingAtAll ? 'empty' : 'invalid',
+        nothingAtAll ? 'the body holds no records' : `none of the records is valid (${validated.issues.length} issue(s), first: ${validated.issues[0]?.key}: ${validated.issues[0]?.message})`,
+        body.status,
+      )
+    }
+  }
+  if (validated.issues.length > 0) {
+    context.emit({ type: 'issues', category, source, issues: validated.issues })
+    if (context.options.strict) {
+      strictIssues.push(...validated.issues)
+      throw new SourceFailed('validation', `${validated.issues.length} validation issue(s) in strict mode`, body.status)
+    }
+  }
+  return { category, source, url, fetchedAt: Date.now(), etag: body.etag, lastModified: body.lastModified, ...validated }
+}
+
+/**
+ * Loads one category: the primary first, then, on any failure, the GitHub legacy file
+ * converted to v2. Resolves with validated records, or rejects with
+ * {@link SourcesUnavailableError} (or {@link ValidationError} in strict mode) listing every
+ * attempt. An aborted `signal` rejects with its reason and tries nothing further.
+ */
+export async function loadCategory<C extends FetchableCategory>(category: C, context: LoadContext): Promise<LoadedCategory<C>> {
+  const attempts: SourceAttempt[] = []
+  const strictIssues: ModelReferenceIssue[] = []
+  const sources: [SourceName, string][] = [['primary', primaryUrlFor(category, context.options)]]
+  const githubUrl = githubUrlFor(category, context.options)
+  if (context.options.githubFallback && githubUrl !== undefined) sources.push(['github', githubUrl])
+  for (const [source, url] of sources) {
+    context.signal?.throwIfAborted()
+    try {
+      return await loadFrom(category, source, url, context, strictIssues)
+    } catch (error) {
+      if (!(error instanceof SourceFailed)) throw error
+      const attempt: SourceAttempt = { source, url, kind: error.kind, message: error.message, ...(error.status !== undefined && { status: error.status }) }
+      attempts.push(attempt)
+      context.emit({ type: 'source-failed', category, attempt })
+      if (source === 'primary' && sources.length > 1) context.emit({ type: 'fallback', category, from: 'primary', to: 'github', reason: attempt })
+    }
+  }
+  if (strictIssues.length > 0) throw new ValidationError(category, strictIssues, attempts)
+  throw new SourcesUnavailableError(category, attempts)
+}
+
+/** The body of a category exactly as a source sent it, before conversion. */
+export interface RawModelReference {
+  readonly category: FetchableCategory
+  readonly source: SourceName
+  readonly url: string
+  readonly fetchedAt: number
+  /** `'json'` for the primary and the image-side legacy files, `'csv'` for the text `models.csv`. */
+  readonly format: 'json' | 'csv'
+  /** The parsed JSON value, or the CSV text. */
+  readonly data: unknown
+}
+
+/** Fetches a category's body with the same primary-then-GitHub order, without converting it. */
+export async function loadRawCategory(category: FetchableCategory, context: LoadContext): Promise<RawModelReference> {
+  const attempts: SourceAttempt[] = []
+  const sources: [SourceName, string][] = [['primary', primaryUrlFor(category, context.options)]]
+  const githubUrl = githubUrlFor(category, context.options)
+  if (context.options.githubFallback && githubUrl !== undefined) sources.push(['github', githubUrl])
+  for (const [source, url] of sources) {
+    context.signal?.throwIfAborted()
+    try {
+      const body = await request(category, source, url, context).catch((error: unknown) => {
+        if (error instanceof SourceFailed && error.status === 404 && source === 'primary' && emptyIsValid(category)) return undefined
+        throw error
+      })
+      const fetchedAt = Date.now()
+      if (body === undefined) return { category, source, url, fetchedAt, format: 'json', data: {} }
+      if (source === 'github' && category === 'text_generation') {
+        try {
+          rejectHtml(body)
+        } catch (error) {
+          throw new SourceFailed('malformed', (error as Error).message, body.status)
+        }
+        return { category, source, url, fetchedAt, format: 'csv', data: body.text }
+      }
+      let data: unknown
+      try {
+        data = decodeJson(body)
+      } catch (error) {
+        throw new SourceFailed('malformed', (error as Error).message, body.status)
+      }
+      if (source === 'primary' && !emptyIsValid(category) && (!isObject(data) || Object.keys(data).length === 0)) {
+        throw new SourceFailed(isObject(data) ? 'empty' : 'malformed', isObject(data) ? 'the body holds no records' : 'not a JSON object keyed by model name', body.status)
+      }
+      return { category, source, url, fetchedAt, format: 'json', data }
+    } catch (error) {
+      if (!(error instanceof SourceFailed)) throw error
+      const attempt: SourceAttempt = { source, url, kind: error.kind, message: error.message, ...(error.status !== undefined && { status: error.status }) }
+      attempts.push(attempt)
+      context.emit({ type: 'source-failed', category, attempt })
+    }
+  }
+  throw new SourcesUnavailableError(category, attempts)
+}

@@ -1,0 +1,28 @@
+import type { FetchedBody } from './http.js'
+
+/** A body that is not what the source serves. */
+export class MalformedBodyError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'MalformedBodyError'
+  }
+}
+
+/** Throws {@link MalformedBodyError} when the body is an HTML page (an error page sent with status 200). */
+export function rejectHtml(body: FetchedBody): void {
+  const start = body.text.trimStart()
+  if (/\bhtml\b/i.test(body.contentType) || start.startsWith('<')) {
+    throw new MalformedBodyError(`an HTML page (content-type ${JSON.stringify(body.contentType)}), not model data`)
+  }
+}
+
+/** Parses a JSON body. @throws {MalformedBodyError} for HTML or invalid JSON. */
+export function decodeJson(body: FetchedBody): unknown {
+  rejectHtml(body)
+  try {
+    return JSON.parse(body.text)
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error)
+    throw new MalformedBodyError(`invalid JSON (${body.text.length} characters): ${detail}`)
+  }
+}
