@@ -99,21 +99,22 @@ async function loadFrom<C extends FetchableCategory>(category: C, source: Source
     throw error
   }
   const validated = validateRecords(category, conversion.entries, conversion.issues)
+  if (validated.issues.length > 0) {
+    context.emit({ type: 'issues', category, source, issues: validated.issues })
+    const counted = validated.issues.filter((issue) => issue.severity !== 'info')
+    if (context.options.strict && counted.length > 0) {
+      strictIssues.push(...counted)
+      throw new SourceFailed('validation', `${counted.length} validation issue(s) in strict mode`, body.status)
+    }
+  }
   if (validated.recordCount === 0) {
-    const nothingAtAll = validated.entryCount === 0 && validated.issues.every((issue) => issue.severity === 'warning')
+    const nothingAtAll = validated.entryCount === 0 && validated.issues.every((issue) => issue.severity !== 'error')
     if (!(nothingAtAll && emptyIsValid(category))) {
       throw new SourceFailed(
         nothingAtAll ? 'empty' : 'invalid',
         nothingAtAll ? 'the body holds no records' : `none of the records is valid (${validated.issues.length} issue(s), first: ${validated.issues[0]?.key}: ${validated.issues[0]?.message})`,
         body.status,
       )
-    }
-  }
-  if (validated.issues.length > 0) {
-    context.emit({ type: 'issues', category, source, issues: validated.issues })
-    if (context.options.strict) {
-      strictIssues.push(...validated.issues)
-      throw new SourceFailed('validation', `${validated.issues.length} validation issue(s) in strict mode`, body.status)
     }
   }
   return { category, source, url, fetchedAt: Date.now(), etag: body.etag, lastModified: body.lastModified, ...validated }

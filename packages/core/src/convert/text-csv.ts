@@ -33,7 +33,7 @@ const CLASSIFICATION = { domain: 'text', purpose: 'generation' }
 export function convertTextCsv(text: string): ConversionResult {
   const issues: ModelReferenceIssue[] = []
   const table = parseCsv(text)
-  const report = (severity: 'error' | 'warning', key: string, path: string, message: string): void => {
+  const report = (severity: ModelReferenceIssue['severity'], key: string, path: string, message: string): void => {
     issues.push({ category: 'text_generation', severity, key, path, message })
   }
   if (table.unterminatedQuoteAtLine !== undefined) {
@@ -103,7 +103,7 @@ export function convertTextCsv(text: string): ConversionResult {
     }
 
     if (hasBackendPrefix(name)) {
-      report('warning', name, 'name', 'a backend-prefixed name is a legacy duplicate; row dropped')
+      report('info', name, 'name', 'a backend-prefixed name is a legacy duplicate; row dropped')
       return
     }
 
@@ -128,7 +128,7 @@ export function convertTextCsv(text: string): ConversionResult {
     if (settings !== undefined) record.settings = settings
     record.text_model_group = getBaseModelName(name)
     if (records.has(name)) {
-      report('warning', name, '', `name repeated on ${rowKey}; the later row's values are used`)
+      report('info', name, '', `name repeated on ${rowKey}; the later row's values are used`)
     }
     // Map.set keeps the first insertion's position: first row's position, last row's values.
     records.set(name, record)

@@ -1,0 +1,305 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  createMemoryStorage,
+  envelopeKey,
+  isSourcesUnavailableError,
+  type ModelReferenceResult,
+  type StorageAdapter,
+} from '../src/index.js'
+import { useReferenceServer } from './helpers/setup.js'
+
+const ctx = useReferenceServer()
+
+// Only Date is faked: the loopback server and ky's timers stay real, while TTL and staleness
+// (decided from Date.now) move with vi.setSystemTime, and no test sleeps for real seconds.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date('2026-11-27T12:00:00Z'))
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+const advance = (seconds: number): void => {
+  vi.setSystemTime(Date.now() + seconds * 1000)
+}
+
+describe('TTL', () => {
+  it('a warm read returns the same frozen object with no request', async () => {
+    const client = ctx.client()
+    const first = await client.getModelReferenceResult('image_generation')
+    const second = await client.getModelReferenceResult('image_generation')
+    expect(second).toBe(first)
+    expect(await client.getModelReference('image_generation')).toBe(first.models)
+    expect(Object.isFrozen(first)).toBe(true)
+    expect(Object.isFrozen(first.models)).toBe(true)
+    expect(Object.isFrozen(first.models['AlbedoBase XL (SDXL)'])).toBe(true)
+    expect(Object.isFrozen(first.models['AlbedoBase XL (SDXL)']!.config.download[0])).toBe(true)
+    expect(ctx.server.count('primary')).toBe(1)
+  })
+
+  it('is fresh within ttlSeconds and refetched after', async () => {
+    const client = ctx.client({ ttlSeconds: 60 })
+    const first = await client.getModelReferenceResult('blip')
+    advance(59)
+    expect(await client.getModelReferenceResult('blip')).toBe(first)
+    expect(ctx.server.count('primary')).toBe(1)
+    advance(2)
+    const second = await client.getModelReferenceResult('blip')
+    expect(ctx.server.count('primary')).toBe(2)
+    expect(second).not.toBe(first)
+    expect(second.fetchedAt).toBe(Date.now())
+    expect(second.stale).toBe(false)
+  })
+
+  it('N concurrent reads of one category make one request', async () => {
+    const client = ctx.client()
+    const results = await Promise.all(Array.from({ length: 50 }, () => client.getModelReferenceResult('text_generation')))
+    expect(new Set(results).size).toBe(1)
+    expect(ctx.server.count('primary')).toBe(1)
+  })
+
+  it('concurrent reads share one fallback too', async () => {
+    ctx.server.primaryDown({ kind: 'status', status: 404 })
+    const client = ctx.client()
+    await Promise.all(Array.from({ length: 20 }, () => client.getModelReference('controlnet')))
+    expect(ctx.server.count('primary')).toBe(1)
+    expect(ctx.server.count('github')).toBe(1)
+  })
+
+  it('one reader aborting does not cancel the request the others wait for', async () => {
+    ctx.server.fault('/v2/blip', { kind: 'trickle', intervalMs: 30, chunks: 4 })
+    const client = ctx.client()
+    const controller = new AbortController()
+    const aborted = client.getModelReference('blip', { signal: controller.signal })
+    const patient = client.getModelReferenceResult('blip')
+    controller.abort()
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' })
+    expect((await patient).source).toBe('primary')
+    expect(ctx.server.count('primary')).toBe(1)
+    expect(ctx.server.count('github')).toBe(0)
+  })
+})
+
+describe('stale-if-error', () => {
+  it('serves the last good copy, marked stale, when every source fails', async () => {
+    const client = ctx.client({ ttlSeconds: 60, retries: 0 })
+    const good = await client.getModelReferenceResult('controlnet')
+    advance(120)
+    ctx.server.primaryDown()
+    ctx.server.githubDown()
+    const stale = await client.getModelReferenceResult('controlnet')
+    expect(stale.stale).toBe(true)
+    expect(stale.models).toBe(good.models)
+    expect(stale.fetchedAt).toBe(good.fetchedAt)
+    expect(isSourcesUnavailableError(stale.error)).toBe(true)
+    expect(ctx.events.some((e) => e.type === 'stale-served' && e.category === 'controlnet')).toBe(true)
+  })
+
+  it('does not refetch on every read while serving stale, but retries after another TTL', async () => {
+    const client = ctx.client({ ttlSeconds: 60, retries: 0 })
+    await client.getModelReference('esrgan')
+    advance(61)
+    ctx.server.primaryDown()
+    ctx.server.githubDown()
+    await client.getModelReference('esrgan')
+    const afterFailure = ctx.server.requests.length
+    await client.getModelReference('esrgan')
+    advance(30)
+    await client.getModelReference('esrgan')
+    expect(ctx.server.requests.length).toBe(afterFailure)
+    ctx.server.reset()
+    advance(31)
+    const recovered = await client.getModelReferenceResult('esrgan')
+    expect(recovered.stale).toBe(false)
+    expect(recovered.error).toBeUndefined()
+    expect(ctx.server.count('primary')).toBe(1)
+  })
+
+  it('stops serving the copy after maxStaleSeconds', async () => {
+    const client = ctx.client({ ttlSeconds: 60, maxStaleSeconds: 3600, retries: 0 })
+    await client.getModelReference('gfpgan')
+    advance(60 + 3600 + 1)
+    ctx.server.primaryDown()
+    ctx.server.githubDown()
+    await expect(client.getModelReference('gfpgan')).rejects.toThrow(/every source failed/)
+  })
+
+  it('a refresh() that fails resolves with the stale copy and its error', async () => {
+    const client = ctx.client({ retries: 0 })
+    const good = await client.getModelReferenceResult('clip')
+    ctx.server.primaryDown({ kind: 'reset' })
+    ctx.server.githubDown({ kind: 'reset' })
+    const result = await client.refresh('clip')
+    expect(result.models).toBe(good.models)
+    expect(result.stale).toBe(true)
+    expect(result.error?.message).toMatch(/network/)
+  })
+
+  it('an empty answer never replaces a copy that has records', async () => {
+    const record = { name: 'canny', control_types: ['canny'], preprocessors: ['CannyPreprocessor'] }
+    ctx.server.fault('/v2/controlnet_annotator', { kind: 'body', body: JSON.stringify({ canny: record }) }, 1)
+    const client = ctx.client()
+    const good = await client.getModelReferenceResult('controlnet_annotator')
+    expect(Object.keys(good.models)).toEqual(['canny'])
+    // The server now answers {} (its normal answer for this category).
+    const after = await client.refresh('controlnet_annotator')
+    expect(after.models).toBe(good.models)
+    expect(after.stale).toBe(true)
+    expect(after.error?.message).toMatch(/no records/)
+  })
+
+  it('worse data from the primary (all invalid) falls back, and with GitHub down keeps the good copy', async () => {
+    const client = ctx.client({ retries: 0 })
+    const good = await client.getModelReferenceResult('image_generation')
+    ctx.server.primaryDown({ kind: 'body', body: '{"x": {"name": "x"}}' })
+    ctx.server.githubDown({ kind: 'body', body: '{}' })
+    const after = await client.refresh('image_generation')
+    expect(after.models).toBe(good.models)
+    expect(after.stale).toBe(true)
+  })
+})
+
+describe('cache control', () => {
+  it('refresh() forces a fetch even when fresh', async () => {
+    const client = ctx.client()
+    await client.getModelReference('blip')
+    await client.refresh('blip')
+    expect(ctx.server.count('primary')).toBe(2)
+  })
+
+  it('refresh() without a category refreshes every fetchable category', async () => {
+    await ctx.client().refresh()
+    expect(ctx.server.count('primary')).toBe(13)
+  })
+
+  it('invalidate() makes the next read fetch and keeps the copy as a fallback', async () => {
+    const client = ctx.client({ retries: 0 })
+    const good = await client.getModelReferenceResult('blip')
+    client.invalidate('blip')
+    expect(client.peek('blip')!.stale).toBe(true)
+    ctx.server.primaryDown()
+    ctx.server.githubDown()
+    const after = await client.getModelReferenceResult('blip')
+    expect(after.models).toBe(good.models)
+    expect(after.stale).toBe(true)
+    // The first load, then one refetch after invalidate().
+    expect(ctx.server.count('primary')).toBe(2)
+  })
+
+  it('peek() is synchronous and never fetches', async () => {
+    const client = ctx.client()
+    expect(client.peek('blip')).toBeUndefined()
+    expect(ctx.server.requests).toHaveLength(0)
+    const result = await client.getModelReferenceResult('blip')
+    expect(client.peek('blip')).toBe(result)
+    advance(61)
+    expect(client.peek('blip')!.stale).toBe(true)
+    expect(client.peek('blip')!.models).toBe(result.models)
+    expect(ctx.server.count('primary')).toBe(1)
+    expect(client.peek('lora')!.models).toEqual({})
+  })
+
+  it('subscribe() is called when data lands, when stale is served, and stops after unsubscribe', async () => {
+    const client = ctx.client({ retries: 0 })
+    const seen: ModelReferenceResult<'blip'>[] = []
+    const unsubscribe = client.subscribe('blip', (result) => seen.push(result))
+    const first = await client.getModelReferenceResult('blip')
+    expect(seen).toEqual([first])
+    advance(61)
+    ctx.server.primaryDown()
+    ctx.server.githubDown()
+    const stale = await client.getModelReferenceResult('blip')
+    expect(seen).toEqual([first, stale])
+    unsubscribe()
+    ctx.server.reset()
+    await client.refresh('blip')
+    expect(seen).toHaveLength(2)
+  })
+
+  it('a listener that throws does not break the read', async () => {
+    const client = ctx.client()
+    client.subscribe('blip', () => {
+      throw new Error('listener bug')
+    })
+    expect(Object.keys(await client.getModelReference('blip'))).toHaveLength(2)
+    expect(ctx.events.some((e) => e.type === 'error' && (e.error as Error).message === 'listener bug')).toBe(true)
+  })
+})
+
+describe('storage', () => {
+  it('a second client over the same storage reads it with no request (source: storage)', async () => {
+    const storage = createMemoryStorage()
+    const first = await ctx.client({ storage }).getModelReferenceResult('image_generation')
+    const second = await ctx.client({ storage }).getModelReferenceResult('image_generation')
+    expect(second.source).toBe('storage')
+    // The in-memory adapter keeps the frozen records by reference: one copy in memory.
+    expect(second.models).toBe(first.models)
+    expect(second.fetchedAt).toBe(first.fetchedAt)
+    expect(ctx.server.count('primary')).toBe(1)
+  })
+
+  it('a stale stored copy is refetched, and served if that fails', async () => {
+    const storage = createMemoryStorage()
+    await ctx.client({ storage }).getModelReference('blip')
+    advance(120)
+    ctx.server.primaryDown()
+    ctx.server.githubDown()
+    const result = await ctx.client({ storage, retries: 0 }).getModelReferenceResult('blip')
+    expect(result.source).toBe('storage')
+    expect(result.stale).toBe(true)
+    // The first client's load, then the second client's refetch of the stale copy.
+    expect(ctx.server.count('primary')).toBe(2)
+  })
+
+  it('a storage that throws is a cache miss plus an event, never a failed read', async () => {
+    const broken: StorageAdapter = {
+      get: () => Promise.reject(new Error('quota')),
+      set: () => {
+        throw new Error('quota')
+      },
+      delete: () => Promise.reject(new Error('quota')),
+    }
+    const result = await ctx.client({ storage: broken }).getModelReferenceResult('blip')
+    expect(result.source).toBe('primary')
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(ctx.events.filter((e) => e.type === 'storage-error').map((e) => e.type === 'storage-error' && e.operation).sort()).toEqual(['get', 'set'])
+  })
+
+  it('a corrupt or foreign value in storage is ignored and refetched', async () => {
+    const storage = createMemoryStorage()
+    await storage.set(envelopeKey('blip'), { format: 999, category: 'blip', records: {} }, { retentionSeconds: 60 })
+    const result = await ctx.client({ storage }).getModelReferenceResult('blip')
+    expect(result.source).toBe('primary')
+    expect(ctx.events.some((e) => e.type === 'storage-error')).toBe(true)
+  })
+
+  it('a stored envelope written elsewhere is validated again, record by record', async () => {
+    const storage = createMemoryStorage()
+    const good = await ctx.client({ storage }).getModelReferenceResult('blip')
+    // A structured clone (as IndexedDB would return) with one broken record added.
+    const envelope = structuredClone(await storage.get(envelopeKey('blip'))) as { records: Record<string, unknown> }
+    envelope.records.broken = { name: 42 }
+    await storage.set(envelopeKey('blip'), envelope, { retentionSeconds: 60 })
+    const result = await ctx.client({ storage }).getModelReferenceResult('blip')
+    expect(result.source).toBe('storage')
+    expect(result.models).toEqual(good.models)
+    expect(result.issues.some((i) => i.key === 'broken' && i.severity === 'error')).toBe(true)
+  })
+
+  it('writes the envelope with a retention of TTL plus maxStaleSeconds', async () => {
+    const calls: [string, unknown, number][] = []
+    const storage: StorageAdapter = {
+      get: async () => undefined,
+      set: async (key, value, { retentionSeconds }) => {
+        calls.push([key, value, retentionSeconds])
+      },
+      delete: async () => {},
+    }
+    await ctx.client({ storage, ttlSeconds: 60, maxStaleSeconds: 600 }).getModelReference('blip')
+    expect(calls).toHaveLength(1)
+    expect(calls[0]![0]).toBe('horde-model-reference:blip')
+    expect(calls[0]![1]).toMatchObject({ format: 1, category: 'blip', source: 'primary', fetchedAt: Date.now() })
+    expect(calls[0]![2]).toBe(660)
+  })
+})
