@@ -77,7 +77,7 @@ function convert(category: FetchableCategory, source: SourceName, body: FetchedB
   }
   if (Array.isArray(data) && data.length === 0) return { entries: [], issues: [] }
   if (!isObject(data)) throw new MalformedBodyError('a v2 category is a JSON object keyed by model name')
-  return { entries: Object.entries(data), issues: [] }
+  return { entries: data, issues: [] }
 }
 
 async function loadFrom<C extends FetchableCategory>(category: C, source: SourceName, url: string, context: LoadContext, strictIssues: ModelReferenceIssue[]): Promise<LoadedCategory<C>> {

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import type { ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceIssue } from './issues.js'
+import { beginCheckRun, compileInPlaceCheck, type InPlaceCheck } from './fast-check.js'
 import { getRecordSchema } from './schemas.js'
 import type { ModelMap } from './types.js'
 import { isKnownControlNetStyle, isKnownImageBaseline, isKnownModelStyle } from './vocabulary.js'
@@ -62,17 +63,40 @@ function checkVocabulary(
   }
 }
 
+// A frozen or otherwise read-only input cannot take defaults in place: valibot then copies it.
+function passesInPlace(check: InPlaceCheck, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return false
+  try {
+    return check(value)
+  } catch {
+    return false
+  }
+}
+
+const checks = new Map<ModelReferenceCategory, InPlaceCheck>()
+
+function inPlaceCheckFor(category: ModelReferenceCategory): InPlaceCheck {
+  let check = checks.get(category)
+  if (check === undefined) {
+    check = compileInPlaceCheck(getRecordSchema(category))
+    checks.set(category, check)
+  }
+  return check
+}
+
 /**
- * Validates each record on its own: an invalid record is left out and reported as an `error`
+ * Validates each record of `records` (an object keyed by model key, or `[key, record]` pairs)
+ * on its own: an invalid record is left out and reported as an `error`
  * issue, and the rest of the category is kept. Records are keyed by `name` (upstream's manager
  * does the same); a later record with the same name replaces an earlier one, with a warning.
  *
- * The output objects are built by validation itself and then frozen in place: there is no
- * separate copy.
+ * Valid records are checked, completed with defaults and frozen in place (no copy); only a
+ * record that fails that check goes through valibot's `safeParse`, which reports its issues.
+ * The input values must therefore be fresh (just parsed or converted) and owned by the caller.
  */
 export function validateRecords<C extends ModelReferenceCategory>(
   category: C,
-  entries: Iterable<readonly [key: string, value: unknown]>,
+  records: Iterable<readonly [key: string, value: unknown]> | Readonly<Record<string, unknown>>,
   issues: ModelReferenceIssue[] = [],
 ): ValidatedModels<C> {
   const schema = getRecordSchema(category)
@@ -80,20 +104,28 @@ export function validateRecords<C extends ModelReferenceCategory>(
   const aliases: Record<string, string> = Object.create(null)
   let entryCount = 0
   let recordCount = 0
-  for (const [key, value] of entries) {
+  const fastCheck = inPlaceCheckFor(category)
+  beginCheckRun()
+  const add = (key: string, value: unknown): void => {
     entryCount++
-    const result = v.safeParse(schema, value)
-    if (!result.success) {
-      for (const issue of result.issues) {
-        issues.push({ category, severity: 'error', key, path: issuePath(issue), message: `${issue.message}; record skipped` })
+    let record: MutableRecord
+    if (passesInPlace(fastCheck, value)) {
+      record = value as MutableRecord
+    } else {
+      const result = v.safeParse(schema, value)
+      if (!result.success) {
+        for (const issue of result.issues) {
+          issues.push({ category, severity: 'error', key, path: issuePath(issue), message: `${issue.message}; record skipped` })
+        }
+        return
       }
-      continue
-    }
-    const record = result.output as MutableRecord
-    for (const dropped of PROTOTYPE_KEYS) {
-      if (Object.prototype.hasOwnProperty.call(value, dropped)) {
-        issues.push({ category, severity: 'warning', key, path: dropped, message: `field "${dropped}" dropped: it could reach a prototype` })
+      record = result.output as MutableRecord
+      for (const dropped of PROTOTYPE_KEYS) {
+        if (Object.prototype.hasOwnProperty.call(value, dropped)) {
+          issues.push({ category, severity: 'warning', key, path: dropped, message: `field "${dropped}" dropped: it could reach a prototype` })
+        }
       }
+      for (const field of Object.keys(record)) deepFreeze(record[field])
     }
     checkVocabulary(category, key, record, issues)
     const name = record.name as string
@@ -102,9 +134,15 @@ export function validateRecords<C extends ModelReferenceCategory>(
     } else {
       recordCount++
     }
-    deepFreeze(record)
+    Object.freeze(record)
     models[name] = record
     if (key !== name) aliases[key] = name
+  }
+  if (Symbol.iterator in records) {
+    for (const [key, value] of records as Iterable<readonly [string, unknown]>) add(key, value)
+  } else {
+    // An object keyed by model name (a parsed body): read its own keys without building entries.
+    for (const key in records) if (Object.prototype.hasOwnProperty.call(records, key)) add(key, (records as Record<string, unknown>)[key])
   }
   return {
     models: Object.freeze(models) as ModelMap<C>,
