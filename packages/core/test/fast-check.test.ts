@@ -84,7 +84,7 @@ describe('the in-place check agrees with valibot', () => {
   // (valibot itself cannot run in such a realm: its own for...in over schema entries picks the key up.)
   it('reads own keys only when Object.prototype has an enumerable key', () => {
     const check = compileInPlaceCheck(getRecordSchema('image_generation'))
-    Object.defineProperty(Object.prototype, 'injected', { value: { evil: true }, enumerable: true, configurable: true })
+    Object.defineProperty(Object.prototype, 'injected', { value: { evil: true }, enumerable: true, configurable: true, writable: true })
     try {
       const record: Record<string, unknown> = { name: 'm', baseline: 'flux_1', nsfw: false }
       beginCheckRun()
