@@ -49,11 +49,24 @@ function retryAfterMs(response: Response): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }
 
+// ky wraps the platform's error (Node: TypeError "fetch failed", whose cause says why, such as
+// ENOTFOUND or ECONNREFUSED): report the innermost reason, which is the one a user can act on.
 function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
-  const cause = (error as { cause?: unknown }).cause
-  const detail = cause instanceof Error ? cause.message : typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined
-  return detail !== undefined && detail !== error.message ? `${error.message} (${detail})` : error.message
+  const messages: string[] = []
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (current instanceof Error || (typeof current === 'object' && 'message' in current)) {
+      const { message, code } = current as { message?: unknown; code?: unknown }
+      if (typeof message === 'string' && message !== '') messages.push(message)
+      else if (typeof code === 'string') messages.push(code)
+      current = (current as { cause?: unknown }).cause
+    } else {
+      messages.push(String(current))
+      break
+    }
+  }
+  const innermost = messages.at(-1) ?? 'network error'
+  return messages.length > 1 ? `${innermost} (${messages.at(-2)})` : innermost
 }
 
 /**
