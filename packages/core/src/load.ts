@@ -59,7 +59,13 @@ async function request(category: FetchableCategory, source: SourceName, url: str
   }
 }
 
-function convert(category: FetchableCategory, source: SourceName, body: FetchedBody): ConversionResult {
+/** Records ready for validation: converted pairs, or a v2 body's object as it was parsed. */
+interface DecodedRecords {
+  readonly entries: ConversionResult['entries'] | Readonly<Record<string, unknown>>
+  readonly issues: ModelReferenceIssue[]
+}
+
+function convert(category: FetchableCategory, source: SourceName, body: FetchedBody): DecodedRecords {
   if (source === 'github' && category === 'text_generation') {
     rejectHtml(body)
     if (!/^\uFEFF?"?name"?[,\r\n]/.test(body.text) && !/^\uFEFF?[^\r\n]*\bname\b/.test(body.text)) {
@@ -91,7 +97,7 @@ async function loadFrom<C extends FetchableCategory>(category: C, source: Source
     }
     throw error
   }
-  let conversion: ConversionResult
+  let conversion: DecodedRecords
   try {
     conversion = convert(category, source, body)
   } catch (error) {

@@ -6,9 +6,9 @@ import { coercePrimitive, isObject, type Primitive } from './values.js'
 /** Converted records in source order, each with the key it had in the source. */
 export type ConvertedEntries = [key: string, record: unknown][]
 
-/** What a converter returns: records in source order (pairs, or an object keyed by model key), and the issues it found. */
+/** What a converter returns: records in source order, and the issues it found. */
 export interface ConversionResult {
-  readonly entries: ConvertedEntries | Readonly<Record<string, unknown>>
+  readonly entries: ConvertedEntries
   readonly issues: ModelReferenceIssue[]
 }
 
