@@ -68,7 +68,8 @@ interface DecodedRecords {
 function convert(category: FetchableCategory, source: SourceName, body: FetchedBody): DecodedRecords {
   if (source === 'github' && category === 'text_generation') {
     rejectHtml(body)
-    if (!/^\uFEFF?"?name"?[,\r\n]/.test(body.text) && !/^\uFEFF?[^\r\n]*\bname\b/.test(body.text)) {
+    const header = body.text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? ''
+    if (!header.split(',').some((cell) => cell.replace(/^"|"$/g, '') === 'name')) {
       throw new MalformedBodyError('not the models.csv format: the header has no "name" column')
     }
     return convertTextCsv(body.text)
@@ -126,22 +127,29 @@ async function loadFrom<C extends FetchableCategory>(category: C, source: Source
   return { category, source, url, fetchedAt: Date.now(), etag: body.etag, lastModified: body.lastModified, ...validated }
 }
 
+/** The sources to ask for a category, in order: the primary, then GitHub when it has a file and the fallback is on. */
+function sourcesFor(category: FetchableCategory, options: NormalizedOptions): [SourceName, string][] {
+  const sources: [SourceName, string][] = [['primary', primaryUrlFor(category, options)]]
+  const githubUrl = githubUrlFor(category, options)
+  if (options.githubFallback && githubUrl !== undefined) sources.push(['github', githubUrl])
+  return sources
+}
+
 /**
- * Loads one category: the primary first, then, on any failure, the GitHub legacy file
- * converted to v2. Resolves with validated records, or rejects with
- * {@link SourcesUnavailableError} (or {@link ValidationError} in strict mode) listing every
- * attempt. An aborted `signal` rejects with its reason and tries nothing further.
+ * Asks each source in turn until `load` succeeds. A {@link SourceFailed} is recorded and the
+ * next source tried; anything else (an abort, a bug) is thrown at once.
  */
-export async function loadCategory<C extends FetchableCategory>(category: C, context: LoadContext): Promise<LoadedCategory<C>> {
+async function firstSuccess<T>(
+  category: FetchableCategory,
+  context: LoadContext,
+  load: (source: SourceName, url: string) => Promise<T>,
+): Promise<{ value: T } | { attempts: SourceAttempt[] }> {
   const attempts: SourceAttempt[] = []
-  const strictIssues: ModelReferenceIssue[] = []
-  const sources: [SourceName, string][] = [['primary', primaryUrlFor(category, context.options)]]
-  const githubUrl = githubUrlFor(category, context.options)
-  if (context.options.githubFallback && githubUrl !== undefined) sources.push(['github', githubUrl])
+  const sources = sourcesFor(category, context.options)
   for (const [source, url] of sources) {
     context.signal?.throwIfAborted()
     try {
-      return await loadFrom(category, source, url, context, strictIssues)
+      return { value: await load(source, url) }
     } catch (error) {
       if (!(error instanceof SourceFailed)) throw error
       const attempt: SourceAttempt = { source, url, kind: error.kind, message: error.message, ...(error.status !== undefined && { status: error.status }) }
@@ -150,8 +158,21 @@ export async function loadCategory<C extends FetchableCategory>(category: C, con
       if (source === 'primary' && sources.length > 1) context.emit({ type: 'fallback', category, from: 'primary', to: 'github', reason: attempt })
     }
   }
-  if (strictIssues.length > 0) throw new ValidationError(category, strictIssues, attempts)
-  throw new SourcesUnavailableError(category, attempts)
+  return { attempts }
+}
+
+/**
+ * Loads one category: the primary first, then, on any failure, the GitHub legacy file
+ * converted to v2. Resolves with validated records, or rejects with
+ * {@link SourcesUnavailableError} (or {@link ValidationError} in strict mode) listing every
+ * attempt. An aborted `signal` rejects with its reason and tries nothing further.
+ */
+export async function loadCategory<C extends FetchableCategory>(category: C, context: LoadContext): Promise<LoadedCategory<C>> {
+  const strictIssues: ModelReferenceIssue[] = []
+  const outcome = await firstSuccess(category, context, (source, url) => loadFrom(category, source, url, context, strictIssues))
+  if ('value' in outcome) return outcome.value
+  if (strictIssues.length > 0) throw new ValidationError(category, strictIssues, outcome.attempts)
+  throw new SourcesUnavailableError(category, outcome.attempts)
 }
 
 /** The body of a category exactly as a source sent it, before conversion. */
@@ -168,43 +189,28 @@ export interface RawModelReference {
 
 /** Fetches a category's body with the same primary-then-GitHub order, without converting it. */
 export async function loadRawCategory(category: FetchableCategory, context: LoadContext): Promise<RawModelReference> {
-  const attempts: SourceAttempt[] = []
-  const sources: [SourceName, string][] = [['primary', primaryUrlFor(category, context.options)]]
-  const githubUrl = githubUrlFor(category, context.options)
-  if (context.options.githubFallback && githubUrl !== undefined) sources.push(['github', githubUrl])
-  for (const [source, url] of sources) {
-    context.signal?.throwIfAborted()
+  const outcome = await firstSuccess(category, context, async (source, url): Promise<RawModelReference> => {
+    const body = await request(category, source, url, context).catch((error: unknown) => {
+      if (error instanceof SourceFailed && error.status === 404 && source === 'primary' && emptyIsValid(category)) return undefined
+      throw error
+    })
+    const fetchedAt = Date.now()
+    if (body === undefined) return { category, source, url, fetchedAt, format: 'json', data: {} }
     try {
-      const body = await request(category, source, url, context).catch((error: unknown) => {
-        if (error instanceof SourceFailed && error.status === 404 && source === 'primary' && emptyIsValid(category)) return undefined
-        throw error
-      })
-      const fetchedAt = Date.now()
-      if (body === undefined) return { category, source, url, fetchedAt, format: 'json', data: {} }
       if (source === 'github' && category === 'text_generation') {
-        try {
-          rejectHtml(body)
-        } catch (error) {
-          throw new SourceFailed('malformed', (error as Error).message, body.status)
-        }
+        rejectHtml(body)
         return { category, source, url, fetchedAt, format: 'csv', data: body.text }
       }
-      let data: unknown
-      try {
-        data = decodeJson(body)
-      } catch (error) {
-        throw new SourceFailed('malformed', (error as Error).message, body.status)
-      }
+      const data = decodeJson(body)
       if (source === 'primary' && !emptyIsValid(category) && (!isObject(data) || Object.keys(data).length === 0)) {
-        throw new SourceFailed(isObject(data) ? 'empty' : 'malformed', isObject(data) ? 'the body holds no records' : 'not a JSON object keyed by model name', body.status)
+        throw isObject(data) ? new SourceFailed('empty', 'the body holds no records', body.status) : new MalformedBodyError('not a JSON object keyed by model name')
       }
       return { category, source, url, fetchedAt, format: 'json', data }
     } catch (error) {
-      if (!(error instanceof SourceFailed)) throw error
-      const attempt: SourceAttempt = { source, url, kind: error.kind, message: error.message, ...(error.status !== undefined && { status: error.status }) }
-      attempts.push(attempt)
-      context.emit({ type: 'source-failed', category, attempt })
+      if (error instanceof MalformedBodyError) throw new SourceFailed('malformed', error.message, body.status)
+      throw error
     }
-  }
-  throw new SourcesUnavailableError(category, attempts)
+  })
+  if ('value' in outcome) return outcome.value
+  throw new SourcesUnavailableError(category, outcome.attempts)
 }

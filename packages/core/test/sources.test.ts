@@ -215,16 +215,19 @@ describe('requests', () => {
     expect(ctx.server.requests.find((r) => r.source === 'github')!.path).toBe(`/mirror-owner/AI-Horde-image-model-reference/${sha}/gfpgan.json`)
   })
 
-  it('uses an injected fetch', async () => {
+  it('uses an injected fetch, and sets no cache, mode or credentials (Workers reject some)', async () => {
     const seen: string[] = []
+    const inits: (RequestInit | undefined)[] = []
     const client = ctx.client({
-      fetch: async (request) => {
+      fetch: async (request, init) => {
         seen.push(request.url)
-        return globalThis.fetch(request)
+        inits.push(init)
+        return globalThis.fetch(request, init)
       },
     })
     await client.getModelReference('codeformer')
     expect(seen).toEqual([`${ctx.server.primaryUrl}/model_references/v2/codeformer`])
+    for (const init of inits) for (const key of ['cache', 'mode', 'credentials']) expect(init ?? {}).not.toHaveProperty(key)
   })
 
   it('getRawModelReference returns the bodies as sent, before conversion', async () => {
