@@ -111,12 +111,39 @@ function compileNode(node: SchemaNode, freeze: boolean): Check {
   }
 }
 
+// Leaf kinds checked inline in the object loop: a call through `inner` there would be a
+// megamorphic call site, which the engine cannot inline.
+const enum Leaf {
+  Other,
+  String,
+  Number,
+  Boolean,
+  StringList,
+}
+
+function leafOf(node: SchemaNode): Leaf {
+  if (node.pipe !== undefined) return Leaf.Other
+  switch (node.type) {
+    case 'string':
+      return Leaf.String
+    case 'number':
+      return Leaf.Number
+    case 'boolean':
+      return Leaf.Boolean
+    case 'array':
+      return node.item!.type === 'string' && node.item!.pipe === undefined ? Leaf.StringList : Leaf.Other
+    default:
+      return Leaf.Other
+  }
+}
+
 interface Field {
   readonly key: string
   readonly node: SchemaNode
   readonly optional: boolean
   readonly nullable: boolean
   readonly hasDefault: boolean
+  readonly leaf: Leaf
   readonly inner: Check
 }
 
@@ -132,13 +159,15 @@ function compileObject(entries: Readonly<Record<string, SchemaNode>>, freeze: bo
   for (const key of Object.keys(entries)) {
     const node = entries[key]!
     const optional = node.type === 'optional' || node.type === 'nullish'
+    const wrapped = optional ? node.wrapped! : node
     const field: Field = {
       key,
       node,
       optional,
       nullable: node.type === 'nullish',
       hasDefault: optional && node.default !== undefined,
-      inner: compileNode(optional ? node.wrapped! : node, freeze),
+      leaf: leafOf(wrapped),
+      inner: compileNode(wrapped, freeze),
     }
     byKey.set(key, field)
     if (field.hasDefault) defaulted.push(field)
@@ -163,7 +192,24 @@ function compileObject(entries: Readonly<Record<string, SchemaNode>>, freeze: bo
         if (field.hasDefault) holder[key] = defaultOf(field.node)
         continue
       }
-      if (!field.inner(item)) return false
+      switch (field.leaf) {
+        case Leaf.String:
+          if (typeof item !== 'string') return false
+          break
+        case Leaf.Number:
+          if (typeof item !== 'number' || Number.isNaN(item)) return false
+          break
+        case Leaf.Boolean:
+          if (typeof item !== 'boolean') return false
+          break
+        case Leaf.StringList:
+          if (!Array.isArray(item)) return false
+          for (let i = 0; i < item.length; i++) if (typeof item[i] !== 'string') return false
+          if (freeze) Object.freeze(item)
+          break
+        default:
+          if (!field.inner(item)) return false
+      }
       if (!field.optional) required++
     }
     if (required !== requiredCount) return false
