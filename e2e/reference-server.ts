@@ -26,6 +26,8 @@ export interface LoggedRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
   /** `'primary'` for /api paths, `'github'` for the raw-file paths, `'other'` otherwise. */
   readonly source: 'primary' | 'github' | 'other'
+  /** `'metadata'` for the primary's `/v2/metadata/...` routes, `'data'` otherwise. */
+  readonly kind: 'data' | 'metadata'
 }
 
 /** A fault applied to matching paths: each time, or only the first `times` requests. */
@@ -41,6 +43,8 @@ const V2_FILES: Record<string, string> = {
 }
 // Categories with no records upstream (no legacy file): the primary answers `{}`.
 const EMPTY_V2 = new Set(['controlnet_annotator', 'video_generation', 'audio_generation', 'lora', 'ti'])
+/** What the imitated PRIMARY answers for `last_updated` unless told otherwise (2026-06-21, Unix seconds). */
+export const DEFAULT_LAST_UPDATED = 1_782_000_000
 const IMAGE_REPO = 'AI-Horde-image-model-reference'
 const TEXT_REPO = 'AI-Horde-text-model-reference'
 
@@ -62,12 +66,21 @@ export interface ReferenceServer {
   githubDown(fault?: Fault): void
   /** Removes every fault and clears the log. */
   reset(): void
-  /** Requests whose source is `source`. */
+  /** Data requests (not metadata) whose source is `source`. */
   count(source: 'primary' | 'github'): number
+  /** Requests to the primary's `last_updated` route. */
+  countMetadata(): number
+  /** Sets what `/v2/metadata/{category}/last_updated` answers (Unix seconds); the default is {@link DEFAULT_LAST_UPDATED}. */
+  setLastUpdated(category: string, lastUpdated: number): void
   close(): Promise<void>
 }
 
-function normalBody(path: string): { body: Buffer; contentType: string } | undefined {
+function normalBody(path: string, lastUpdated: ReadonlyMap<string, number>): { body: Buffer; contentType: string } | undefined {
+  const metadata = /^\/api\/model_references\/v2\/metadata\/([^/]+)\/last_updated$/.exec(path)
+  if (metadata) {
+    const category = decodeURIComponent(metadata[1]!)
+    return { body: Buffer.from(JSON.stringify({ category, last_updated: lastUpdated.get(category) ?? DEFAULT_LAST_UPDATED })), contentType: 'application/json' }
+  }
   const primary = /^\/api\/model_references\/v2\/([^/]+)$/.exec(path)
   if (primary) {
     const category = decodeURIComponent(primary[1]!)
@@ -104,12 +117,13 @@ function sourceOf(path: string): LoggedRequest['source'] {
 /** Starts the server on 127.0.0.1 with an ephemeral port. */
 export async function startReferenceServer(): Promise<ReferenceServer> {
   const requests: LoggedRequest[] = []
+  const lastUpdated = new Map<string, number>()
   let rules: FaultRule[] = []
   const sockets = new Set<Socket>()
   const timers = new Set<ReturnType<typeof setTimeout>>()
 
   const play = (fault: Fault, path: string, req: IncomingMessage, res: ServerResponse): void => {
-    const normal = normalBody(path)
+    const normal = normalBody(path, lastUpdated)
     switch (fault.kind) {
       case 'status':
         res.writeHead(fault.status, { 'content-type': 'text/plain', ...fault.headers })
@@ -160,20 +174,27 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
-    requests.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, source: sourceOf(path) })
+    requests.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, source: sourceOf(path), kind: path.includes('/v2/metadata/') ? 'metadata' : 'data' })
     const rule = rules.find((r) => r.remaining > 0 && r.match(path))
     if (rule) {
       rule.remaining--
       play(rule.fault, path, req, res)
       return
     }
-    const normal = normalBody(path)
+    const normal = normalBody(path, lastUpdated)
     if (normal === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' })
       res.end('404: Not Found')
       return
     }
-    res.writeHead(200, { 'content-type': normal.contentType, 'content-length': String(normal.body.length), etag: `"${normal.body.length}"` })
+    const etag = `"${normal.body.length}"`
+    // GitHub answers a matching If-None-Match with 304 and no body.
+    if (sourceOf(path) === 'github' && req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { etag })
+      res.end()
+      return
+    }
+    res.writeHead(200, { 'content-type': normal.contentType, 'content-length': String(normal.body.length), etag })
     res.end(normal.body)
   })
   server.on('connection', (socket) => {
@@ -204,9 +225,16 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
     reset() {
       rules = []
       requests.length = 0
+      lastUpdated.clear()
     },
     count(source) {
-      return requests.filter((r) => r.source === source).length
+      return requests.filter((r) => r.source === source && r.kind === 'data').length
+    },
+    countMetadata() {
+      return requests.filter((r) => r.kind === 'metadata').length
+    },
+    setLastUpdated(category, value) {
+      lastUpdated.set(category, value)
     },
     async close() {
       for (const timer of timers) clearTimeout(timer)

@@ -1,8 +1,9 @@
 import { createMemoryStorage, type StorageAdapter } from './cache/storage.js'
-import { ENVELOPE_FORMAT, envelopeKey, readEnvelope, type CategoryEnvelope } from './cache/envelope.js'
+import { ENVELOPE_FORMAT, envelopeKey, envelopeMetadata, readEnvelope, type CategoryEnvelope } from './cache/envelope.js'
 import {
   assertCategory,
   getCategoryDescriptor,
+  isModelReferenceCategory,
   MODEL_REFERENCE_CATEGORIES,
   type FetchableCategory,
   type ManagedElsewhereCategory,
@@ -14,8 +15,8 @@ import { NotCachedError } from './errors/not-cached.js'
 import { isSourcesUnavailableError, SourcesUnavailableError } from './errors/sources-unavailable.js'
 import { isValidationError } from './errors/validation.js'
 import type { ModelReferenceEvent } from './events.js'
-import { loadCategory, loadRawCategory, type LoadedCategory, type RawModelReference } from './load.js'
-import { normalizeOptions, type ModelReferenceOptions, type NormalizedOptions } from './options.js'
+import { loadCategory, loadRawCategory, type LoadedCategory, type RawModelReference, type UnchangedCategory } from './load.js'
+import { normalizeOptions, type LockManagerLike, type ModelReferenceOptions, type NormalizedOptions } from './options.js'
 import type { ModelReferenceIssue } from './records/issues.js'
 import type { AnyModelRecord, ModelMap, RecordFor } from './records/types.js'
 import { validateRecords } from './records/validate.js'
@@ -111,6 +112,8 @@ function isDataError(error: unknown): error is Error {
 
 const noop = (): void => {}
 
+const BROADCAST_UPDATED = 'horde-model-reference:updated'
+
 /**
  * A model reference client. Create one with {@link createModelReferenceClient}; the singleton
  * `ModelReferenceManager` wraps one.
@@ -129,6 +132,8 @@ export class ModelReferenceClient {
   readonly #storage: StorageAdapter
   readonly #states = new Map<ModelReferenceCategory, CategoryState>()
   #asyncTimer: ReturnType<typeof setTimeout> | undefined
+  // undefined: not created yet; null: not available (no shared storage, or turned off).
+  #broadcastChannel: BroadcastChannel | null | undefined
   #disposed = false
 
   constructor(options: ModelReferenceOptions = {}) {
@@ -346,6 +351,7 @@ export class ModelReferenceClient {
   dispose(): void {
     this.#disposed = true
     clearTimeout(this.#asyncTimer)
+    this.#broadcastChannel?.close()
     for (const state of this.#states.values()) {
       state.inflight?.controller.abort(new DOMException('The client was disposed.', 'AbortError'))
       state.listeners.clear()
@@ -421,6 +427,13 @@ export class ModelReferenceClient {
       // After a failed refresh the stale copy is served until retryAt, not refetched on every read.
       const backingOff = state.failure !== undefined && now < state.failure.retryAt && this.#withinMaxStale(entry, now)
       if (fresh || backingOff) return this.#resultOf(state)!
+      if (this.options.staleWhileRevalidate && this.options.prefetchStrategy !== 'none' && this.#withinMaxStale(entry, now)) {
+        // One background refresh (concurrent stale reads join it); the stale copy is served now.
+        const refresh = this.#fetch(category, undefined)
+        refresh.catch((error: unknown) => this.#emit({ type: 'error', category, error }))
+        this.#keepAlive(refresh)
+        return this.#resultOf(state)!
+      }
     }
     if (this.options.prefetchStrategy === 'none') {
       if (entry !== undefined && this.#withinMaxStale(entry, now)) return this.#resultOf(state)!
@@ -486,34 +499,62 @@ export class ModelReferenceClient {
   }
 
   async #refreshNow(category: FetchableCategory, state: CategoryState, signal: AbortSignal): Promise<ModelReferenceResult> {
-    let loaded: LoadedCategory
+    const locks = this.#locks()
+    if (locks === undefined) return this.#download(category, state, signal)
+    const requestedAt = Date.now()
+    // One context at a time downloads a category. Whoever waited re-reads the shared storage
+    // first: a copy fetched after this refresh was asked for is as good as our own.
+    return locks.request(`${envelopeKey(category)}:refresh`, { signal }, async () => {
+      const stored = await this.#readStored(category)
+      if (stored !== undefined && stored.fetchedAt >= requestedAt) {
+        this.#install(category, state, stored, 'storage')
+        return this.#resultOf(state)!
+      }
+      return this.#download(category, state, signal)
+    })
+  }
+
+  async #download(category: FetchableCategory, state: CategoryState, signal: AbortSignal): Promise<ModelReferenceResult> {
+    const previous = state.entry?.envelope
+    let loaded: LoadedCategory | UnchangedCategory
     try {
-      loaded = await loadCategory(category, { options: this.options, signal, emit: (event) => this.#emit(event) })
+      loaded = await loadCategory(category, { options: this.options, signal, emit: (event) => this.#emit(event), ...(previous !== undefined && { previous }) })
     } catch (error) {
       if (signal.aborted || !isDataError(error)) throw error
       return this.#serveStale(category, state, error)
     }
-    const previous = state.entry
-    // Never trade records for nothing: an empty answer (valid only for categories with no
-    // GitHub source) does not replace a copy that has records.
-    if (loaded.recordCount === 0 && previous !== undefined && Object.keys(previous.envelope.records).length > 0) {
-      const error = new SourcesUnavailableError(category, [], 'the source answered with no records while the cached copy has some, so the cached copy was kept')
-      return this.#serveStale(category, state, error)
+    let envelope: CategoryEnvelope
+    if (loaded.unchanged) {
+      // Same records, confirmed by the source: renew the copy instead of downloading it again.
+      envelope = Object.freeze({
+        ...previous!,
+        fetchedAt: loaded.fetchedAt,
+        ...(loaded.lastUpdated !== undefined && { lastUpdated: loaded.lastUpdated }),
+      })
+      this.#emit({ type: 'revalidated', category, source: loaded.source, method: loaded.method, fetchedAt: loaded.fetchedAt })
+    } else {
+      // Never trade records for nothing: an empty answer (valid only for categories with no
+      // GitHub source) does not replace a copy that has records.
+      if (loaded.recordCount === 0 && previous !== undefined && Object.keys(previous.records).length > 0) {
+        const error = new SourcesUnavailableError(category, [], 'the source answered with no records while the cached copy has some, so the cached copy was kept')
+        return this.#serveStale(category, state, error)
+      }
+      envelope = Object.freeze({
+        format: ENVELOPE_FORMAT,
+        category,
+        source: loaded.source,
+        fetchedAt: loaded.fetchedAt,
+        records: loaded.models,
+        aliases: loaded.aliases,
+        issues: Object.freeze(loaded.issues),
+        ...(loaded.lastUpdated !== undefined && { lastUpdated: loaded.lastUpdated }),
+        ...(loaded.etag !== undefined && { etag: loaded.etag }),
+      })
     }
-    const envelope: CategoryEnvelope = Object.freeze({
-      format: ENVELOPE_FORMAT,
-      category,
-      source: loaded.source,
-      fetchedAt: loaded.fetchedAt,
-      records: loaded.models,
-      aliases: loaded.aliases,
-      issues: Object.freeze(loaded.issues),
-      ...(loaded.etag !== undefined && { etag: loaded.etag }),
-      ...(loaded.lastModified !== undefined && { lastModified: loaded.lastModified }),
-    })
     trustedEnvelopes.add(envelope)
     this.#install(category, state, envelope, loaded.source)
     this.#persist(category, envelope)
+    this.#broadcast(category, envelope.fetchedAt)
     return this.#resultOf(state)!
   }
 
@@ -536,39 +577,52 @@ export class ModelReferenceClient {
     return this.#resultOf(state)!
   }
 
+  /** Hands background work to `waitUntil` (a Worker's `ctx.waitUntil`), when given. */
+  #keepAlive(promise: Promise<unknown>): void {
+    if (this.options.waitUntil === undefined) return
+    try {
+      this.options.waitUntil(promise.catch(noop))
+    } catch (error) {
+      this.#emit({ type: 'error', error })
+    }
+  }
+
   #persist(category: FetchableCategory, envelope: CategoryEnvelope): void {
     const retentionSeconds = Math.ceil(this.options.ttlSeconds + this.options.maxStaleSeconds)
     let pending: Promise<void>
     try {
-      pending = Promise.resolve(this.#storage.set(envelopeKey(category), envelope, { retentionSeconds }))
+      pending = Promise.resolve(this.#storage.set(envelopeKey(category), envelope, { retentionSeconds, metadata: envelopeMetadata(envelope) }))
     } catch (error) {
       pending = Promise.reject(error)
     }
-    pending.catch((error: unknown) => this.#emit({ type: 'storage-error', category, operation: 'set', error }))
+    const reported = pending.catch((error: unknown) => this.#emit({ type: 'storage-error', category, operation: 'set', error }))
+    this.#keepAlive(reported)
   }
 
-  async #loadFromStorage(category: FetchableCategory, state: CategoryState): Promise<void> {
+  /**
+   * The stored envelope of a category, ready to install: our own frozen envelopes as they are,
+   * anything else validated again record by record. `undefined` for a miss, an adapter error
+   * or a value that is not a current envelope (the last two are reported).
+   */
+  async #readStored(category: FetchableCategory): Promise<CategoryEnvelope | undefined> {
     let value: unknown
     try {
       value = await this.#storage.get(envelopeKey(category))
     } catch (error) {
       this.#emit({ type: 'storage-error', category, operation: 'get', error })
-      return
+      return undefined
     }
-    if (value === undefined || value === null || state.entry !== undefined || this.#disposed) return
+    if (value === undefined || value === null) return undefined
     const envelope = readEnvelope(value, category)
     if (envelope === undefined) {
       this.#emit({ type: 'storage-error', category, operation: 'get', error: new TypeError(`the stored value for "${category}" is not a current envelope; ignored`) })
-      return
+      return undefined
     }
-    if (trustedEnvelopes.has(envelope)) {
-      this.#install(category, state, envelope, 'storage')
-      return
-    }
+    if (trustedEnvelopes.has(envelope)) return envelope
     // Anything outside this realm could have written it: validate it like a source's answer.
     const validated = validateRecords(category, Object.entries(envelope.records))
     if (validated.issues.length > 0) this.#emit({ type: 'issues', category, source: 'storage', issues: validated.issues })
-    if (validated.recordCount === 0 && Object.keys(envelope.records).length > 0) return
+    if (validated.recordCount === 0 && Object.keys(envelope.records).length > 0) return undefined
     const checked: CategoryEnvelope = Object.freeze({
       ...envelope,
       records: validated.models,
@@ -576,7 +630,60 @@ export class ModelReferenceClient {
       issues: Object.freeze([...(envelope.issues as ModelReferenceIssue[]), ...validated.issues]),
     })
     trustedEnvelopes.add(checked)
-    this.#install(category, state, checked, 'storage')
+    return checked
+  }
+
+  async #loadFromStorage(category: FetchableCategory, state: CategoryState): Promise<void> {
+    this.#channel()
+    const envelope = await this.#readStored(category)
+    // A fetch may have landed while storage was read: the newer copy wins.
+    if (envelope === undefined || this.#disposed || (state.entry !== undefined && state.entry.envelope.fetchedAt >= envelope.fetchedAt)) return
+    this.#install(category, state, envelope, 'storage')
+  }
+
+  // --- other browsing contexts (tabs) sharing the storage ---------------------------------
+
+  #locks(): LockManagerLike | undefined {
+    if (this.#storage.sharedAcrossContexts !== true || this.options.locks === false) return undefined
+    return this.options.locks ?? (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks
+  }
+
+  #channel(): BroadcastChannel | undefined {
+    if (this.#broadcastChannel !== undefined || this.#disposed) return this.#broadcastChannel ?? undefined
+    const name = this.options.broadcastChannel
+    if (this.#storage.sharedAcrossContexts !== true || name === false || typeof BroadcastChannel !== 'function') {
+      this.#broadcastChannel = null
+      return undefined
+    }
+    const channel = new BroadcastChannel(name)
+    // In Node a channel would keep the process alive.
+    ;(channel as { unref?: () => void }).unref?.()
+    channel.onmessage = (event: MessageEvent) => this.#onBroadcast(event.data)
+    this.#broadcastChannel = channel
+    return channel
+  }
+
+  #broadcast(category: FetchableCategory, fetchedAt: number): void {
+    try {
+      this.#channel()?.postMessage({ type: BROADCAST_UPDATED, category, fetchedAt })
+    } catch (error) {
+      this.#emit({ type: 'error', category, error })
+    }
+  }
+
+  #onBroadcast(message: unknown): void {
+    if (typeof message !== 'object' || message === null) return
+    const { type, category, fetchedAt } = message as Record<string, unknown>
+    if (type !== BROADCAST_UPDATED || !isModelReferenceCategory(category) || typeof fetchedAt !== 'number') return
+    if (getCategoryDescriptor(category).managedElsewhere) return
+    const state = this.#state(category)
+    if (state.entry !== undefined && state.entry.envelope.fetchedAt >= fetchedAt) return
+    // Another tab refreshed: read its copy from the shared storage and tell our subscribers.
+    this.#readStored(category as FetchableCategory).then((envelope) => {
+      if (envelope === undefined || this.#disposed) return
+      if (state.entry !== undefined && state.entry.envelope.fetchedAt >= envelope.fetchedAt) return
+      this.#install(category as FetchableCategory, state, envelope, 'storage')
+    }, noop)
   }
 
   async #prefetchAll(): Promise<void> {

@@ -28,6 +28,8 @@ export type ModelReferenceEvent =
   | { readonly type: 'issues'; readonly category: ModelReferenceCategory; readonly source: SourceName | 'storage'; readonly issues: readonly ModelReferenceIssue[] }
   /** New data replaced the cached copy. */
   | { readonly type: 'updated'; readonly category: ModelReferenceCategory; readonly source: SourceName | 'storage'; readonly recordCount: number }
+  /** A source confirmed that the cached copy is unchanged (the primary's `last_updated`, or GitHub's 304); its `fetchedAt` was renewed with no download. */
+  | { readonly type: 'revalidated'; readonly category: ModelReferenceCategory; readonly source: SourceName; readonly method: 'last-updated' | 'etag'; readonly fetchedAt: number }
   /** A refresh failed or gave worse data; the last good copy is served, marked stale. */
   | { readonly type: 'stale-served'; readonly category: ModelReferenceCategory; readonly fetchedAt: number; readonly error: Error }
   /** Reading or writing the storage adapter failed; treated as a cache miss. */

@@ -9,7 +9,15 @@ export {
   type ManagedElsewhereCategory,
   type ModelReferenceCategory,
 } from './categories.js'
-export { PrefetchStrategy, DEFAULT_OPTIONS, normalizeOptions, type FetchFunction, type ModelReferenceOptions, type NormalizedOptions } from './options.js'
+export {
+  PrefetchStrategy,
+  DEFAULT_OPTIONS,
+  normalizeOptions,
+  type FetchFunction,
+  type LockManagerLike,
+  type ModelReferenceOptions,
+  type NormalizedOptions,
+} from './options.js'
 export { ModelReferenceManager } from './manager.js'
 export {
   ModelReferenceClient,
@@ -24,8 +32,8 @@ export {
 } from './client.js'
 export type { RawModelReference } from './load.js'
 export type { ModelReferenceEvent, ModelReferenceEventListener } from './events.js'
-export { createMemoryStorage, type MemoryStorageOptions, type StorageAdapter, type StorageSetOptions } from './cache/storage.js'
-export { ENVELOPE_FORMAT, envelopeKey, type CategoryEnvelope } from './cache/envelope.js'
+export { createMemoryStorage, type MemoryStorageOptions, type StorageAdapter, type StorageSetOptions, type StoredValueMetadata } from './cache/storage.js'
+export { ENVELOPE_FORMAT, envelopeKey, envelopeMetadata, readEnvelope, type CategoryEnvelope } from './cache/envelope.js'
 export type { ModelReferenceIssue } from './records/issues.js'
 export type * from './records/types.js'
 export {

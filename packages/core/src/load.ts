@@ -6,6 +6,7 @@ import type { SourceAttempt, SourceFailureKind, SourceName } from './errors/sour
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import { ValidationError } from './errors/validation.js'
 import type { ModelReferenceEvent } from './events.js'
+import type { CategoryEnvelope } from './cache/envelope.js'
 import type { NormalizedOptions } from './options.js'
 import type { ModelReferenceIssue } from './records/issues.js'
 import { validateRecords, type ValidatedModels } from './records/validate.js'
@@ -15,12 +16,27 @@ import { githubUrlFor, primaryUrlFor } from './sources/urls.js'
 
 /** A category loaded from a source: validated records and where they came from. */
 export interface LoadedCategory<C extends FetchableCategory = FetchableCategory> extends ValidatedModels<C> {
+  readonly unchanged: false
   readonly category: C
   readonly source: SourceName
   readonly url: string
   readonly fetchedAt: number
+  /** GitHub's `ETag`, when it sent one. */
   readonly etag: string | undefined
-  readonly lastModified: string | undefined
+  /** The primary's `last_updated`, when it was asked before the download. */
+  readonly lastUpdated: number | undefined
+}
+
+/** The previous copy is still current: the source said so without sending the records again. */
+export interface UnchangedCategory {
+  readonly unchanged: true
+  readonly category: FetchableCategory
+  readonly source: SourceName
+  readonly url: string
+  readonly fetchedAt: number
+  /** How it was confirmed: the primary's `last_updated`, or GitHub's 304 to `If-None-Match`. */
+  readonly method: 'last-updated' | 'etag'
+  readonly lastUpdated: number | undefined
 }
 
 /** What a load needs from the client. */
@@ -28,6 +44,22 @@ export interface LoadContext {
   readonly options: NormalizedOptions
   readonly signal: AbortSignal | undefined
   readonly emit: (event: ModelReferenceEvent) => void
+  /** The copy being refreshed, if any: lets a source confirm it is unchanged instead of sending it again. */
+  readonly previous?: CategoryEnvelope
+}
+
+/**
+ * `true` where requests are subject to CORS (browsers, including their workers), where a
+ * header such as `If-None-Match` would trigger a preflight. Browsers' user agents start with
+ * "Mozilla/"; Workers, Deno, Node and Bun name themselves.
+ */
+function corsApplies(): boolean {
+  const userAgent = (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent
+  return typeof userAgent === 'string' && userAgent.startsWith('Mozilla/')
+}
+
+function conditionalRequestsAllowed(options: NormalizedOptions): boolean {
+  return options.conditionalRequests === true || (options.conditionalRequests === 'auto' && !corsApplies())
 }
 
 class SourceFailed extends Error {
@@ -45,12 +77,26 @@ function emptyIsValid(category: FetchableCategory): boolean {
   return getCategoryDescriptor(category).githubSource === null
 }
 
-async function request(category: FetchableCategory, source: SourceName, url: string, context: LoadContext): Promise<FetchedBody> {
+interface RequestOptions {
+  readonly ifNoneMatch?: string
+  readonly retries?: number
+}
+
+async function request(category: FetchableCategory, source: SourceName, url: string, context: LoadContext, extra: RequestOptions = {}): Promise<FetchedBody> {
   const { options, signal, emit } = context
   emit({ type: 'request', category, source, url })
-  const headers = source === 'primary' && options.clientAgent !== undefined ? { 'Client-Agent': options.clientAgent } : undefined
+  const headers: Record<string, string> = {}
+  if (source === 'primary' && options.clientAgent !== undefined) headers['Client-Agent'] = options.clientAgent
+  if (extra.ifNoneMatch !== undefined) headers['If-None-Match'] = extra.ifNoneMatch
   try {
-    const body = await fetchText(url, { fetch: options.fetch, timeoutMs: options.timeoutMs, retries: options.retries, signal, ...(headers && { headers }) })
+    const body = await fetchText(url, {
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      retries: extra.retries ?? options.retries,
+      signal,
+      acceptNotModified: extra.ifNoneMatch !== undefined,
+      ...(Object.keys(headers).length > 0 && { headers }),
+    })
     emit({ type: 'response', category, source, url, status: body.status, bytes: body.text.length, durationMs: body.durationMs })
     return body
   } catch (error) {
@@ -87,17 +133,46 @@ function convert(category: FetchableCategory, source: SourceName, body: FetchedB
   return { entries: data, issues: [] }
 }
 
-async function loadFrom<C extends FetchableCategory>(category: C, source: SourceName, url: string, context: LoadContext, strictIssues: ModelReferenceIssue[]): Promise<LoadedCategory<C>> {
+/**
+ * Asks the primary when the category last changed: `{primaryUrl}/model_references/v2/metadata/{category}/last_updated`
+ * (about 100 bytes). Only a PRIMARY deployment has the route (a replica answers 503); any failure
+ * means "unknown", and the caller downloads as usual.
+ */
+async function primaryLastUpdated(category: FetchableCategory, context: LoadContext): Promise<number | undefined> {
+  const url = `${context.options.primaryUrl}/model_references/v2/metadata/${encodeURIComponent(category)}/last_updated`
+  try {
+    const body = await request(category, 'primary', url, context, { retries: 0 })
+    const data: unknown = JSON.parse(body.text)
+    const value = isObject(data) ? data.last_updated : undefined
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+  } catch (error) {
+    if (context.signal?.aborted) throw error
+    return undefined
+  }
+}
+
+async function loadFrom<C extends FetchableCategory>(category: C, source: SourceName, url: string, context: LoadContext, strictIssues: ModelReferenceIssue[]): Promise<LoadedCategory<C> | UnchangedCategory> {
+  const { previous } = context
+  let lastUpdated: number | undefined
+  // A copy from the primary: ask whether the category changed since, before downloading it again.
+  if (source === 'primary' && previous?.source === 'primary') {
+    lastUpdated = await primaryLastUpdated(category, context)
+    if (lastUpdated !== undefined && previous.lastUpdated !== undefined && lastUpdated <= previous.lastUpdated) {
+      return { unchanged: true, category, source, url, fetchedAt: Date.now(), method: 'last-updated', lastUpdated }
+    }
+  }
+  const ifNoneMatch = source === 'github' && previous?.source === 'github' && previous.etag !== undefined && conditionalRequestsAllowed(context.options) ? previous.etag : undefined
   let body: FetchedBody
   try {
-    body = await request(category, source, url, context)
+    body = await request(category, source, url, context, ifNoneMatch === undefined ? {} : { ifNoneMatch })
   } catch (error) {
     // Upstream answers 404 for a category it holds no records of.
     if (error instanceof SourceFailed && error.status === 404 && source === 'primary' && emptyIsValid(category)) {
-      return { category, source, url, fetchedAt: Date.now(), etag: undefined, lastModified: undefined, ...validateRecords(category, []) }
+      return { unchanged: false, category, source, url, fetchedAt: Date.now(), etag: undefined, lastUpdated, ...validateRecords(category, []) }
     }
     throw error
   }
+  if (body.status === 304) return { unchanged: true, category, source, url, fetchedAt: Date.now(), method: 'etag', lastUpdated: undefined }
   let conversion: DecodedRecords
   try {
     conversion = convert(category, source, body)
@@ -124,7 +199,7 @@ async function loadFrom<C extends FetchableCategory>(category: C, source: Source
       )
     }
   }
-  return { category, source, url, fetchedAt: Date.now(), etag: body.etag, lastModified: body.lastModified, ...validated }
+  return { unchanged: false, category, source, url, fetchedAt: Date.now(), etag: source === 'github' ? body.etag : undefined, lastUpdated, ...validated }
 }
 
 /** The sources to ask for a category, in order: the primary, then GitHub when it has a file and the fallback is on. */
@@ -163,11 +238,12 @@ async function firstSuccess<T>(
 
 /**
  * Loads one category: the primary first, then, on any failure, the GitHub legacy file
- * converted to v2. Resolves with validated records, or rejects with
+ * converted to v2. Resolves with validated records, or with `unchanged: true` when a source
+ * confirmed that `context.previous` is still current; or rejects with
  * {@link SourcesUnavailableError} (or {@link ValidationError} in strict mode) listing every
  * attempt. An aborted `signal` rejects with its reason and tries nothing further.
  */
-export async function loadCategory<C extends FetchableCategory>(category: C, context: LoadContext): Promise<LoadedCategory<C>> {
+export async function loadCategory<C extends FetchableCategory>(category: C, context: LoadContext): Promise<LoadedCategory<C> | UnchangedCategory> {
   const strictIssues: ModelReferenceIssue[] = []
   const outcome = await firstSuccess(category, context, (source, url) => loadFrom(category, source, url, context, strictIssues))
   if ('value' in outcome) return outcome.value

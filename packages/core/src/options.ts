@@ -21,6 +21,11 @@ export type PrefetchStrategy = (typeof PrefetchStrategy)[keyof typeof PrefetchSt
 /** The `fetch` function the client calls; the platform's `fetch` by default. */
 export type FetchFunction = (input: Request, init?: RequestInit) => Promise<Response>
 
+/** The part of the Web Locks API (`navigator.locks`) the client uses to fetch a category in one tab at a time. */
+export interface LockManagerLike {
+  request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T>
+}
+
 /** Options of `createModelReferenceClient` and `new ModelReferenceManager`. Every field is optional. */
 export interface ModelReferenceOptions {
   /**
@@ -101,6 +106,37 @@ export interface ModelReferenceOptions {
    * @default undefined
    */
   onEvent?: ModelReferenceEventListener
+  /**
+   * Serve a stale copy (within `maxStaleSeconds`) at once, marked `stale: true`, while one
+   * background refresh runs; subscribers are told when it lands.
+   * @default false
+   */
+  staleWhileRevalidate?: boolean
+  /**
+   * Keeps background work alive after a response is sent, such as a Worker's `ctx.waitUntil`
+   * (bind it: `ctx.waitUntil.bind(ctx)`). Given every background refresh and storage write.
+   * @default undefined
+   */
+  waitUntil?: (promise: Promise<unknown>) => void
+  /**
+   * Revalidate a stale GitHub copy with `If-None-Match` (a 304 renews it without a download).
+   * `'auto'` does so only where CORS does not apply (Workers, Deno, Node): in browsers that
+   * header would trigger a preflight GitHub refuses, and the HTTP cache revalidates anyway.
+   * @default 'auto'
+   */
+  conditionalRequests?: 'auto' | boolean
+  /**
+   * The `BroadcastChannel` name used to tell other tabs about refreshes, with a storage shared
+   * across tabs (IndexedDB); `false` turns cross-tab updates off.
+   * @default 'horde-model-reference'
+   */
+  broadcastChannel?: string | false
+  /**
+   * Locks used so that two tabs never download the same category at the same moment, with a
+   * storage shared across tabs; `false` turns this off.
+   * @default navigator.locks, where it exists
+   */
+  locks?: LockManagerLike | false
 }
 
 /** The options after normalisation: every default filled in, URLs without a trailing slash. */
@@ -120,9 +156,14 @@ export interface NormalizedOptions {
   readonly fetch: FetchFunction | undefined
   readonly clientAgent: string | undefined
   readonly onEvent: ModelReferenceEventListener | undefined
+  readonly staleWhileRevalidate: boolean
+  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
+  readonly conditionalRequests: 'auto' | boolean
+  readonly broadcastChannel: string | false
+  readonly locks: LockManagerLike | false | undefined
 }
 
-/** The default of every option (`storage`, `fetch`, `clientAgent` and `onEvent` default to none). */
+/** The default of every option (`storage`, `fetch`, `clientAgent`, `onEvent`, `waitUntil` and `locks` have none here). */
 export const DEFAULT_OPTIONS = Object.freeze({
   primaryUrl: 'https://models.aihorde.net/api',
   githubUrl: 'https://raw.githubusercontent.com',
@@ -135,6 +176,9 @@ export const DEFAULT_OPTIONS = Object.freeze({
   retries: 2,
   prefetchStrategy: PrefetchStrategy.LAZY,
   strict: false,
+  staleWhileRevalidate: false,
+  conditionalRequests: 'auto',
+  broadcastChannel: 'horde-model-reference',
 } as const)
 
 const STRATEGIES: readonly string[] = Object.values(PrefetchStrategy)
@@ -174,6 +218,24 @@ function fn<T>(name: string, value: T | undefined): T | undefined {
   return value
 }
 
+function conditional(value: 'auto' | boolean | undefined): 'auto' | boolean {
+  if (value === undefined) return DEFAULT_OPTIONS.conditionalRequests
+  if (value !== 'auto' && typeof value !== 'boolean') throw new TypeError(`Option conditionalRequests must be 'auto', true or false, got ${JSON.stringify(value)}.`)
+  return value
+}
+
+function channel(value: string | false | undefined): string | false {
+  if (value === undefined) return DEFAULT_OPTIONS.broadcastChannel
+  if (value !== false && (typeof value !== 'string' || value === '')) throw new TypeError('Option broadcastChannel must be a non-empty string or false.')
+  return value
+}
+
+function lockManager(value: LockManagerLike | false | undefined): LockManagerLike | false | undefined {
+  if (value === undefined || value === false) return value
+  if (typeof value !== 'object' || value === null || typeof value.request !== 'function') throw new TypeError('Option locks must have a request(name, options, callback) method, or be false.')
+  return value
+}
+
 /**
  * Fills in defaults and checks every option once.
  *
@@ -186,8 +248,8 @@ export function normalizeOptions(options: ModelReferenceOptions = {}): Normalize
     throw new TypeError(`Option prefetchStrategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}.`)
   }
   const storage = options.storage
-  if (storage !== undefined && (typeof storage !== 'object' || storage === null || typeof storage.get !== 'function' || typeof storage.set !== 'function' || typeof storage.delete !== 'function')) {
-    throw new TypeError('Option storage must implement get, set and delete (see StorageAdapter).')
+  if (storage !== undefined && (typeof storage !== 'object' || storage === null || typeof storage.get !== 'function' || typeof storage.set !== 'function' || typeof storage.delete !== 'function' || typeof storage.clear !== 'function')) {
+    throw new TypeError('Option storage must implement get, set, delete and clear (see StorageAdapter).')
   }
   if (options.clientAgent !== undefined && (typeof options.clientAgent !== 'string' || /[\r\n]/.test(options.clientAgent))) {
     throw new TypeError('Option clientAgent must be a single-line string.')
@@ -209,5 +271,10 @@ export function normalizeOptions(options: ModelReferenceOptions = {}): Normalize
     fetch: fn('fetch', options.fetch),
     clientAgent: options.clientAgent,
     onEvent: fn('onEvent', options.onEvent),
+    staleWhileRevalidate: flag('staleWhileRevalidate', options.staleWhileRevalidate, DEFAULT_OPTIONS.staleWhileRevalidate),
+    waitUntil: fn('waitUntil', options.waitUntil),
+    conditionalRequests: conditional(options.conditionalRequests),
+    broadcastChannel: channel(options.broadcastChannel),
+    locks: lockManager(options.locks),
   })
 }

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   createMemoryStorage,
+  ENVELOPE_FORMAT,
   envelopeKey,
   isSourcesUnavailableError,
   type ModelReferenceResult,
   type StorageAdapter,
+  type StorageSetOptions,
 } from '../src/index.js'
 import { useReferenceServer } from './helpers/setup.js'
 
@@ -259,6 +261,7 @@ describe('storage', () => {
         throw new Error('quota')
       },
       delete: () => Promise.reject(new Error('quota')),
+      clear: () => Promise.reject(new Error('quota')),
     }
     const result = await ctx.client({ storage: broken }).getModelReferenceResult('blip')
     expect(result.source).toBe('primary')
@@ -288,18 +291,19 @@ describe('storage', () => {
   })
 
   it('writes the envelope with a retention of TTL plus maxStaleSeconds', async () => {
-    const calls: [string, unknown, number][] = []
+    const calls: [string, unknown, StorageSetOptions][] = []
     const storage: StorageAdapter = {
       get: async () => undefined,
-      set: async (key, value, { retentionSeconds }) => {
-        calls.push([key, value, retentionSeconds])
+      set: async (key, value, options) => {
+        calls.push([key, value, options])
       },
       delete: async () => {},
+      clear: async () => {},
     }
     await ctx.client({ storage, ttlSeconds: 60, maxStaleSeconds: 600 }).getModelReference('blip')
     expect(calls).toHaveLength(1)
     expect(calls[0]![0]).toBe('horde-model-reference:blip')
-    expect(calls[0]![1]).toMatchObject({ format: 1, category: 'blip', source: 'primary', fetchedAt: Date.now() })
-    expect(calls[0]![2]).toBe(660)
+    expect(calls[0]![1]).toMatchObject({ format: ENVELOPE_FORMAT, category: 'blip', source: 'primary', fetchedAt: Date.now() })
+    expect(calls[0]![2]).toEqual({ retentionSeconds: 660, metadata: { format: ENVELOPE_FORMAT, category: 'blip', source: 'primary', fetchedAt: Date.now() } })
   })
 })

@@ -2,9 +2,13 @@ import { isModelReferenceCategory, type ModelReferenceCategory } from '../catego
 import type { SourceName } from '../errors/sources-unavailable.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
 import { isObject } from '../convert/values.js'
+import type { StoredValueMetadata } from './storage.js'
 
-/** The version of the stored envelope's shape. An envelope of another version is discarded and refetched. */
-export const ENVELOPE_FORMAT = 1
+/**
+ * The version of the stored envelope's shape. An envelope of another version is discarded and
+ * refetched, never misread.
+ */
+export const ENVELOPE_FORMAT = 2
 
 /** What is stored per category: the records and everything needed to judge them later. */
 export interface CategoryEnvelope {
@@ -13,7 +17,7 @@ export interface CategoryEnvelope {
   readonly category: ModelReferenceCategory
   /** Where the records came from. */
   readonly source: SourceName
-  /** When they were fetched, in milliseconds since the epoch. */
+  /** When they were fetched, or last confirmed unchanged, in milliseconds since the epoch. */
   readonly fetchedAt: number
   /** The records keyed by name, already validated. */
   readonly records: Readonly<Record<string, unknown>>
@@ -21,15 +25,28 @@ export interface CategoryEnvelope {
   readonly aliases: Readonly<Record<string, string>>
   /** The issues found when the records were fetched. */
   readonly issues: readonly ModelReferenceIssue[]
-  /** The source's `ETag`, when it sent one. */
+  /** The primary's `last_updated` for the category at or before the download (Unix seconds), when known. */
+  readonly lastUpdated?: number
+  /** GitHub's `ETag` for the file, when it sent one. */
   readonly etag?: string
-  /** The source's `Last-Modified`, when it sent one. */
-  readonly lastModified?: string
 }
 
 /** The storage key of a category. */
 export function envelopeKey(category: ModelReferenceCategory): string {
   return `horde-model-reference:${category}`
+}
+
+/** The facts about an envelope that an adapter may keep beside it. */
+export function envelopeMetadata(envelope: CategoryEnvelope): StoredValueMetadata {
+  return {
+    format: envelope.format,
+    category: envelope.category,
+    source: envelope.source,
+    fetchedAt: envelope.fetchedAt,
+    ...(envelope.lastUpdated !== undefined && { lastUpdated: envelope.lastUpdated }),
+    // An ETag is short in practice; a hostile one must not push KV metadata past 1024 bytes.
+    ...(envelope.etag !== undefined && envelope.etag.length <= 256 && { etag: envelope.etag }),
+  }
 }
 
 /**
@@ -42,5 +59,7 @@ export function readEnvelope(value: unknown, category: ModelReferenceCategory): 
   if (value.source !== 'primary' && value.source !== 'github') return undefined
   if (typeof value.fetchedAt !== 'number' || !Number.isFinite(value.fetchedAt)) return undefined
   if (!isObject(value.records) || !isObject(value.aliases) || !Array.isArray(value.issues)) return undefined
+  if (value.lastUpdated !== undefined && (typeof value.lastUpdated !== 'number' || !Number.isFinite(value.lastUpdated))) return undefined
+  if (value.etag !== undefined && typeof value.etag !== 'string') return undefined
   return value as unknown as CategoryEnvelope
 }

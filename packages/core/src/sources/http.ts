@@ -34,6 +34,8 @@ export interface FetchTextOptions {
   readonly retries: number
   readonly headers?: Readonly<Record<string, string>>
   readonly signal?: AbortSignal
+  /** Resolve with a 304 answer (its body empty) instead of failing: for `If-None-Match` requests. */
+  readonly acceptNotModified?: boolean
 }
 
 // A Retry-After longer than this is not waited for: the caller goes to the next source instead.
@@ -98,7 +100,7 @@ export async function fetchText(url: string, options: FetchTextOptions): Promise
     fetch: timedFetch as KyOptions['fetch'],
     signal: controller.signal,
     timeout: timeoutMs,
-    throwHttpErrors: true,
+    throwHttpErrors: options.acceptNotModified === true ? (status) => status !== 304 : true,
     // Only retryable statuses: ky also retries network errors by default, which would make
     // an unreachable primary cost several attempts before the GitHub fallback.
     retry: {
