@@ -271,7 +271,7 @@ describe('storage', () => {
 
   it('a corrupt or foreign value in storage is ignored and refetched', async () => {
     const storage = createMemoryStorage()
-    await storage.set(envelopeKey('blip'), { format: 999, category: 'blip', records: {} }, { retentionSeconds: 60 })
+    await storage.set(envelopeKey('blip'), { format: 999, category: 'blip', records: {} }, { retentionSeconds: 60, metadata: { format: 999, category: 'blip', source: 'primary', fetchedAt: 0 } })
     const result = await ctx.client({ storage }).getModelReferenceResult('blip')
     expect(result.source).toBe('primary')
     expect(ctx.events.some((e) => e.type === 'storage-error')).toBe(true)
@@ -283,7 +283,7 @@ describe('storage', () => {
     // A structured clone (as IndexedDB would return) with one broken record added.
     const envelope = structuredClone(await storage.get(envelopeKey('blip'))) as { records: Record<string, unknown> }
     envelope.records.broken = { name: 42 }
-    await storage.set(envelopeKey('blip'), envelope, { retentionSeconds: 60 })
+    await storage.set(envelopeKey('blip'), envelope, { retentionSeconds: 60, metadata: { format: ENVELOPE_FORMAT, category: 'blip', source: 'primary', fetchedAt: Date.now() } })
     const result = await ctx.client({ storage }).getModelReferenceResult('blip')
     expect(result.source).toBe('storage')
     expect(result.models).toEqual(good.models)
