@@ -12,9 +12,13 @@ import { bundleTestWorker } from './helpers.js'
 // Real Workers KV: miniflare runs workerd, and getKVNamespace() talks to its KV from Node.
 const EMPTY_WORKER = 'export default { fetch() { return new Response("ok") } }'
 
+async function kvOf(mf: Miniflare): Promise<KvNamespaceLike> {
+  return (await mf.getKVNamespace('KV')) as unknown as KvNamespaceLike
+}
+
 async function kvMiniflare(persist?: string): Promise<{ mf: Miniflare; kv: KvNamespaceLike }> {
   const mf = new Miniflare({ modules: true, script: EMPTY_WORKER, kvNamespaces: ['KV'], ...(persist !== undefined && { kvPersist: persist }) })
-  return { mf, kv: (await mf.getKVNamespace('KV')) as unknown as KvNamespaceLike }
+  return { mf, kv: await kvOf(mf) }
 }
 
 describeStorageContract('Cloudflare KV (workerd via miniflare)', async () => {
@@ -171,7 +175,7 @@ describe('cold start: a Worker over KV in workerd', () => {
     const fetched = await read(first, 'image_generation')
     expect(fetched).toMatchObject({ source: 'primary', stale: false, count: 161 })
     // The write went through waitUntil; give it until KV shows it.
-    await vi.waitFor(async () => expect((await (await first.getKVNamespace('KV')).list()).keys.map((k) => k.name)).toContain('horde-model-reference/horde-model-reference:image_generation'), { timeout: 5_000 })
+    await vi.waitFor(async () => expect((await kvOf(first).then((kv) => kv.list())).keys.map((k) => k.name)).toContain('horde-model-reference/horde-model-reference:image_generation'), { timeout: 5_000 })
     await first.dispose()
     expect(server.count('primary')).toBe(1)
 
@@ -195,7 +199,7 @@ describe('cold start: a Worker over KV in workerd', () => {
     server.reset()
     const first = await isolate(3600)
     await read(first, 'controlnet')
-    await vi.waitFor(async () => expect((await (await first.getKVNamespace('KV')).list()).keys.map((k) => k.name)).toContain('horde-model-reference/horde-model-reference:controlnet'), { timeout: 5_000 })
+    await vi.waitFor(async () => expect((await kvOf(first).then((kv) => kv.list())).keys.map((k) => k.name)).toContain('horde-model-reference/horde-model-reference:controlnet'), { timeout: 5_000 })
     await first.dispose()
     server.primaryDown({ kind: 'status', status: 503 })
     server.githubDown({ kind: 'reset' })

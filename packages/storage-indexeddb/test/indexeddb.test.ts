@@ -24,7 +24,9 @@ describe('IndexedDB adapter', () => {
 
   it('touches nothing at import or creation time', async () => {
     const open = vi.spyOn(globalThis.indexedDB, 'open')
-    const module = await import('../src/index.js?fresh')
+    // A fresh copy of the module (the query makes it a new module instance).
+    const path = '../src/index.js'
+    const module = (await import(/* @vite-ignore */ `${path}?fresh`)) as typeof import('../src/index.js')
     module.createIndexedDbStorage({ databaseName: freshName() })
     expect(open).not.toHaveBeenCalled()
     open.mockRestore()
