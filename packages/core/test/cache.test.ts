@@ -277,6 +277,18 @@ describe('storage', () => {
     expect(ctx.events.some((e) => e.type === 'storage-error')).toBe(true)
   })
 
+  it('an envelope of an older format is discarded and refetched, never misread', async () => {
+    const storage = createMemoryStorage()
+    const good = await ctx.client({ storage }).getModelReferenceResult('blip')
+    // The same copy, as format 1 (before lastUpdated and etag) wrote it.
+    const older = { ...(await storage.get(envelopeKey('blip')) as object), format: 1 }
+    await storage.set(envelopeKey('blip'), older, { retentionSeconds: 60, metadata: { format: 1, category: 'blip', source: 'primary', fetchedAt: Date.now() } })
+    const result = await ctx.client({ storage }).getModelReferenceResult('blip')
+    expect(result.source).toBe('primary')
+    expect(result.models).toEqual(good.models)
+    expect(ctx.server.count('primary')).toBe(2)
+  })
+
   it('a stored envelope written elsewhere is validated again, record by record', async () => {
     const storage = createMemoryStorage()
     const good = await ctx.client({ storage }).getModelReferenceResult('blip')
