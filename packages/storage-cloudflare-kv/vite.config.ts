@@ -1,12 +1,4 @@
-import { defineConfig } from 'vite'
+import { libraryConfig } from '../library.vite.js'
 
-// Library mode, ESM only. The core is only imported for types.
-export default defineConfig({
-  build: {
-    target: 'es2022',
-    minify: false,
-    sourcemap: true,
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
-    rolldownOptions: { external: ['@horde-model-reference/core'] },
-  },
-})
+// The core is imported for types only.
+export default libraryConfig(['@horde-model-reference/core'])

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   createMemoryStorage,
   ENVELOPE_FORMAT,
@@ -8,23 +8,12 @@ import {
   type StorageAdapter,
   type StorageSetOptions,
 } from '../src/index.js'
+import { useFakeClock } from './helpers/clock.js'
 import { useReferenceServer } from './helpers/setup.js'
 
 const ctx = useReferenceServer()
 
-// Only Date is faked: the loopback server and ky's timers stay real, while TTL and staleness
-// (decided from Date.now) move with vi.setSystemTime, and no test sleeps for real seconds.
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] })
-  vi.setSystemTime(new Date('2026-11-27T12:00:00Z'))
-})
-afterEach(() => {
-  vi.useRealTimers()
-})
-
-const advance = (seconds: number): void => {
-  vi.setSystemTime(Date.now() + seconds * 1000)
-}
+const { advance } = useFakeClock()
 
 describe('TTL', () => {
   it('a warm read returns the same frozen object with no request', async () => {

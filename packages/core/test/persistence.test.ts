@@ -1,23 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createMemoryStorage, type ModelReferenceResult, type StorageAdapter } from '../src/index.js'
 import { DEFAULT_LAST_UPDATED } from '../../../e2e/reference-server.js'
 import { createInProcessLocks } from './helpers/locks.js'
+import { useFakeClock } from './helpers/clock.js'
 import { useReferenceServer } from './helpers/setup.js'
 
 const ctx = useReferenceServer()
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] })
-  vi.setSystemTime(new Date('2026-11-27T12:00:00Z'))
-})
-afterEach(() => {
-  vi.useRealTimers()
-  vi.unstubAllGlobals()
-})
-
-const advance = (seconds: number): void => {
-  vi.setSystemTime(Date.now() + seconds * 1000)
-}
+const { advance } = useFakeClock()
 
 describe('cheap revalidation with the primary’s last_updated', () => {
   it('renews an unchanged copy without downloading it again', async () => {
