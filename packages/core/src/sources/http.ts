@@ -1,4 +1,4 @@
-import ky, { isHTTPError, isTimeoutError, type Options as KyOptions } from 'ky'
+import ky, { isHTTPError, type Options as KyOptions } from 'ky'
 import type { SourceFailureKind } from '../errors/sources-unavailable.js'
 import type { FetchFunction } from '../options.js'
 
@@ -75,34 +75,31 @@ function describeCause(error: unknown): string {
  * GETs `url` and reads the body as text. 429 and 5xx answers are retried up to `retries`
  * times (honouring a short `Retry-After`); timeouts and network errors are never retried, so
  * that the caller can move to the next source at once. Each attempt has `timeoutMs` for the
- * whole response, body included. When `signal` aborts, its reason is thrown as it is.
+ * whole response, body included. When `signal` aborts, its reason is thrown as it is. With
+ * `acceptNotModified`, a 304 resolves with status 304 and an empty body.
  *
  * @throws {SourceRequestError} for an HTTP error status, a timeout or a network failure.
  */
 export async function fetchText(url: string, options: FetchTextOptions): Promise<FetchedBody> {
   const { signal, timeoutMs } = options
   signal?.throwIfAborted()
-  // Our own controller lets the body deadline cancel the response stream.
-  const controller = new AbortController()
-  const forwardAbort = (): void => controller.abort(signal?.reason)
-  signal?.addEventListener('abort', forwardAbort, { once: true })
   const baseFetch: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
-  let attemptStartedAt = 0
-  // Wrapping fetch is how we learn when each attempt (including retries) starts.
-  const timedFetch: FetchFunction = (input, init) => {
-    attemptStartedAt = Date.now()
-    return baseFetch(input, init)
-  }
   const startedAt = Date.now()
-  let bodyTimer: ReturnType<typeof setTimeout> | undefined
-  let bodyTimedOut = false
+  // Each attempt (the first and every retry) gets its own deadline, covering the response
+  // headers and the body alike; ky's own timeout is off (in ky 1 it spans all attempts).
+  let deadline: AttemptDeadline | undefined
+  const timedFetch: FetchFunction = (input, init) => {
+    deadline?.clear()
+    deadline = startDeadline(timeoutMs, input.signal)
+    // The race also settles when a custom fetch ignores the abort signal.
+    return Promise.race([baseFetch(input, { ...init, signal: deadline.signal }), deadline.expired])
+  }
   const kyOptions: KyOptions = {
     fetch: timedFetch as KyOptions['fetch'],
-    signal: controller.signal,
-    timeout: timeoutMs,
-    throwHttpErrors: options.acceptNotModified === true ? (status) => status !== 304 : true,
-    // Only retryable statuses: ky also retries network errors by default, which would make
-    // an unreachable primary cost several attempts before the GitHub fallback.
+    timeout: false,
+    throwHttpErrors: true,
+    // Only retryable statuses: ky would also retry other errors (network failures), which
+    // would make an unreachable primary cost several attempts before the GitHub fallback.
     retry: {
       limit: options.retries,
       methods: ['get'],
@@ -118,15 +115,11 @@ export async function fetchText(url: string, options: FetchTextOptions): Promise
       },
     },
   }
+  if (signal !== undefined) kyOptions.signal = signal
   if (options.headers !== undefined) kyOptions.headers = { ...options.headers }
   try {
     const response = await ky.get(url, kyOptions)
-    const remaining = timeoutMs - (Date.now() - attemptStartedAt)
-    bodyTimer = setTimeout(() => {
-      bodyTimedOut = true
-      controller.abort(new Error('body timeout'))
-    }, Math.max(0, remaining))
-    const text = await response.text()
+    const text = await Promise.race([response.text(), deadline!.expired])
     return {
       url,
       status: response.status,
@@ -138,19 +131,58 @@ export async function fetchText(url: string, options: FetchTextOptions): Promise
     }
   } catch (error) {
     if (signal?.aborted) throw signal.reason
-    if (bodyTimedOut || isTimeoutError(error)) {
-      throw new SourceRequestError('timeout', `no complete response within ${timeoutMs} ms`)
-    }
+    if (deadline?.timedOut) throw new SourceRequestError('timeout', `no complete response within ${timeoutMs} ms`)
     if (isHTTPError(error)) {
-      const { status, statusText } = error.response
-      const wait = retryAfterMs(error.response)
+      const { response } = error
+      if (response.status === 304 && options.acceptNotModified === true) {
+        return { url, status: 304, text: '', contentType: '', etag: response.headers.get('etag') ?? undefined, lastModified: undefined, durationMs: Date.now() - startedAt }
+      }
+      const wait = retryAfterMs(response)
       const retryNote = wait !== undefined && wait > MAX_RETRY_AFTER_MS ? ` (Retry-After ${Math.round(wait / 1000)} s is too long to wait)` : ''
-      throw new SourceRequestError('http', `HTTP ${status}${statusText ? ` ${statusText}` : ''}${retryNote}`, status)
+      throw new SourceRequestError('http', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${retryNote}`, response.status)
     }
     // Network failures, CORS refusals and connections reset mid-body all land here.
     throw new SourceRequestError('network', describeCause(error))
   } finally {
-    clearTimeout(bodyTimer)
-    signal?.removeEventListener('abort', forwardAbort)
+    deadline?.clear()
+  }
+}
+
+interface AttemptDeadline {
+  /** Aborted when the attempt's time is up or when the outer signal aborts. */
+  readonly signal: AbortSignal
+  /** Rejects when the time is up. */
+  readonly expired: Promise<never>
+  readonly timedOut: boolean
+  clear(): void
+}
+
+function startDeadline(timeoutMs: number, outer: AbortSignal | undefined): AttemptDeadline {
+  const controller = new AbortController()
+  const forward = (): void => controller.abort(outer?.reason)
+  if (outer?.aborted) forward()
+  else outer?.addEventListener('abort', forward, { once: true })
+  let timedOut = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true
+      const reason = new Error(`no complete response within ${timeoutMs} ms`)
+      controller.abort(reason)
+      reject(reason)
+    }, timeoutMs)
+  })
+  // Nobody may be listening when it fires after the attempt ended.
+  expired.catch(() => undefined)
+  return {
+    signal: controller.signal,
+    expired,
+    get timedOut() {
+      return timedOut
+    },
+    clear() {
+      clearTimeout(timer)
+      outer?.removeEventListener('abort', forward)
+    },
   }
 }

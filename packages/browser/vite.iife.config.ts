@@ -1,0 +1,13 @@
+import { defineConfig } from 'vite'
+
+// The <script> bundle: everything (core, IndexedDB adapter, ky, valibot, idb-keyval) in one
+// minified file that defines the global `HordeModelReference`.
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    emptyOutDir: false,
+    lib: { entry: 'src/index.ts', formats: ['iife'], name: 'HordeModelReference', fileName: () => 'horde-model-reference.iife.js' },
+  },
+})
