@@ -64,7 +64,12 @@ export interface ReferenceServer {
   primaryDown(fault?: Fault): void
   /** Faults every GitHub request. */
   githubDown(fault?: Fault): void
-  /** Removes every fault and clears the log. */
+  /**
+   * Whether the primary answers with CORS headers (it does by default). Off imitates the real
+   * primary's allow-list refusing the page's origin; GitHub raw always allows every origin.
+   */
+  setPrimaryCors(allowed: boolean): void
+  /** Removes every fault, restores CORS and clears the log. */
   reset(): void
   /** Data requests (not metadata) whose source is `source`. */
   count(source: 'primary' | 'github'): number
@@ -118,6 +123,7 @@ function sourceOf(path: string): LoggedRequest['source'] {
 export async function startReferenceServer(): Promise<ReferenceServer> {
   const requests: LoggedRequest[] = []
   const lastUpdated = new Map<string, number>()
+  let primaryCors = true
   let rules: FaultRule[] = []
   const sockets = new Set<Socket>()
   const timers = new Set<ReturnType<typeof setTimeout>>()
@@ -174,6 +180,17 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
+    if (sourceOf(path) === 'github' || (sourceOf(path) === 'primary' && primaryCors)) {
+      res.setHeader('access-control-allow-origin', '*')
+      res.setHeader('access-control-expose-headers', 'etag')
+    }
+    if (req.method === 'OPTIONS') {
+      // A preflight: only the primary allows request headers (such as Client-Agent), as upstream.
+      if (sourceOf(path) === 'primary' && primaryCors) res.setHeader('access-control-allow-headers', '*')
+      res.writeHead(204)
+      res.end()
+      return
+    }
     requests.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, source: sourceOf(path), kind: path.includes('/v2/metadata/') ? 'metadata' : 'data' })
     const rule = rules.find((r) => r.remaining > 0 && r.match(path))
     if (rule) {
@@ -222,10 +239,14 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
     githubDown(fault = { kind: 'status', status: 503 }) {
       rules.push({ match: (path) => sourceOf(path) === 'github', fault, remaining: Number.POSITIVE_INFINITY })
     },
+    setPrimaryCors(allowed) {
+      primaryCors = allowed
+    },
     reset() {
       rules = []
       requests.length = 0
       lastUpdated.clear()
+      primaryCors = true
     },
     count(source) {
       return requests.filter((r) => r.source === source && r.kind === 'data').length

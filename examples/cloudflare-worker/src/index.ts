@@ -1,0 +1,39 @@
+import { createModelReferenceClient, type ModelReferenceClient } from '@horde-model-reference/core'
+import { createMirrorHandler } from '@horde-model-reference/example-edge-mirror'
+import { createCloudflareKvStorage, type KvNamespaceLike } from '@horde-model-reference/storage-cloudflare-kv'
+
+/** The Worker's bindings (see wrangler.toml). */
+export interface Env {
+  MODEL_REFERENCE: KvNamespaceLike
+  PRIMARY_URL?: string
+  GITHUB_URL?: string
+  TTL_SECONDS?: string
+}
+
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void
+}
+
+// One client per isolate: a warm isolate answers from memory, a cold one from KV. Background
+// refreshes are handed to the context of the request being served.
+let client: ModelReferenceClient | undefined
+let context: ExecutionContext | undefined
+
+function clientFor(env: Env): ModelReferenceClient {
+  client ??= createModelReferenceClient({
+    ...(env.PRIMARY_URL ? { primaryUrl: env.PRIMARY_URL } : {}),
+    ...(env.GITHUB_URL ? { githubUrl: env.GITHUB_URL } : {}),
+    ttlSeconds: env.TTL_SECONDS ? Number(env.TTL_SECONDS) : 300,
+    storage: createCloudflareKvStorage(env.MODEL_REFERENCE),
+    staleWhileRevalidate: true,
+    waitUntil: (promise) => context?.waitUntil(promise),
+  })
+  return client
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    context = ctx
+    return createMirrorHandler(() => clientFor(env))(request)
+  },
+}

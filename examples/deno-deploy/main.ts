@@ -1,0 +1,18 @@
+// Deno Deploy entry point. On Deno Deploy, import the SDK from npm instead:
+//   import { createModelReferenceClient } from 'npm:@horde-model-reference/core'
+import { createModelReferenceClient } from '@horde-model-reference/core'
+import { createMirrorHandler } from '@horde-model-reference/example-edge-mirror'
+
+// One client per isolate, with the default in-memory cache: a warm isolate answers from memory,
+// and a stale copy is served at once while it is refreshed.
+const client = createModelReferenceClient({
+  ...(Deno.env.get('PRIMARY_URL') ? { primaryUrl: Deno.env.get('PRIMARY_URL')! } : {}),
+  ...(Deno.env.get('GITHUB_URL') ? { githubUrl: Deno.env.get('GITHUB_URL')! } : {}),
+  ttlSeconds: Number(Deno.env.get('TTL_SECONDS') ?? 300),
+  staleWhileRevalidate: true,
+})
+
+Deno.serve(
+  { hostname: Deno.env.get('HOST') ?? '127.0.0.1', port: Number(Deno.env.get('PORT') ?? 8000) },
+  createMirrorHandler(() => client),
+)
