@@ -2,8 +2,10 @@ import { defineConfig } from 'vitest/config'
 
 // The workspace's test configuration: every package's and example's tests run from the root.
 export default defineConfig({
+  // JSX in the React example's tests uses React's automatic runtime.
+  oxc: { jsx: { runtime: 'automatic' } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     typecheck: {

@@ -2,7 +2,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium, loopbackContext } from '../browser.js'
 import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
-// @ts-expect-error: a plain JavaScript module of the example, without type declarations
 import { CSP, startStaticServer } from '../../examples/script-tag/serve.mjs'
 
 // The script-tag example in real Chromium: the IIFE bundle, IndexedDB, CORS and a strict CSP.

@@ -10,6 +10,7 @@ export function denoBinary() {
   return join(dirname(require.resolve('@deno/linux-x64-glibc/package.json')), 'deno')
 }
 
+/** @param {string} script */
 export function denoArgs(script) {
   return ['run', '--no-remote', '--no-npm', '--no-prompt', '--allow-net', '--allow-env', script]
 }

@@ -7,6 +7,7 @@ import { dirname, extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: http:; connect-src *; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+/** @type {Record<string, string>} */
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' }
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -24,7 +25,7 @@ export function startStaticServer(port = 0, host = '127.0.0.1') {
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' })
     createReadStream(file).pipe(res)
   })
-  return new Promise((resolve) => server.listen(port, host, () => resolve({ origin: `http://${host}:${server.address().port}`, close: () => new Promise((r) => server.close(r)) })))
+  return new Promise((resolve) => server.listen(port, host, () => resolve({ origin: `http://${host}:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`, close: () => new Promise((r) => server.close(r)) })))
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
