@@ -65,7 +65,7 @@ describe('examples/cloudflare-worker in workerd', () => {
     server.reset()
     const first = isolate(300)
     expect((await get(first, '/api/model_references/v2/controlnet')).status).toBe(200)
-    const kv = await first.getKVNamespace('MODEL_REFERENCE')
+    const kv = (await first.getKVNamespace('MODEL_REFERENCE')) as unknown as { list(): Promise<{ keys: unknown[] }> }
     await vi.waitFor(async () => expect((await kv.list()).keys.length).toBeGreaterThan(0), { timeout: 5_000 })
     await first.dispose()
     running.splice(running.indexOf(first), 1)
@@ -76,7 +76,7 @@ describe('examples/cloudflare-worker in workerd', () => {
     const warmFromKv = await get(cold, '/api/model_references/v2/controlnet')
     expect(warmFromKv.headers.get('x-model-reference-source')).toBe('storage')
     expect(warmFromKv.headers.get('x-model-reference-status')).toBe('fresh')
-    expect(Object.keys(await warmFromKv.json())).toHaveLength(18)
+    expect(Object.keys((await warmFromKv.json()) as object)).toHaveLength(18)
     expect(server.requests).toHaveLength(0)
     await cold.dispose()
     running.splice(running.indexOf(cold), 1)
@@ -88,7 +88,7 @@ describe('examples/cloudflare-worker in workerd', () => {
     expect(stale.status).toBe(200)
     expect(stale.headers.get('x-model-reference-status')).toBe('stale')
     expect(stale.headers.get('cache-control')).toBe('no-cache')
-    expect(Object.keys(await stale.json())).toHaveLength(18)
+    expect(Object.keys((await stale.json()) as object)).toHaveLength(18)
   })
 
   it('answers 503 with every cause when upstream is down and nothing is stored', async () => {

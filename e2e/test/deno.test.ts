@@ -43,7 +43,7 @@ describe('examples/deno-deploy in Deno', () => {
     expect(first.status).toBe(200)
     expect(first.headers.get('x-model-reference-source')).toBe('primary')
     expect(first.headers.get('access-control-allow-origin')).toBe('*')
-    expect(Object.keys(await first.json())).toHaveLength(719)
+    expect(Object.keys((await first.json()) as object)).toHaveLength(719)
     const second = await fetch(`${origin}/api/model_references/v2/text_generation`)
     expect(second.headers.get('x-model-reference-status')).toBe('fresh')
     await second.arrayBuffer()
@@ -56,7 +56,7 @@ describe('examples/deno-deploy in Deno', () => {
     server.primaryDown({ kind: 'reset' })
     const response = await fetch(`${origin}/api/model_references/v2/gfpgan`)
     expect(response.headers.get('x-model-reference-source')).toBe('github')
-    expect(Object.keys(await response.json())).toEqual(['GFPGAN'])
+    expect(Object.keys((await response.json()) as object)).toEqual(['GFPGAN'])
     server.reset()
   })
 

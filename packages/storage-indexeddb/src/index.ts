@@ -1,5 +1,6 @@
 import type { StorageAdapter } from '@horde-model-reference/core'
-import { clear, createStore, del, get, set, type UseStore } from 'idb-keyval'
+// Only createStore and promisifyRequest: idb-keyval's get/set would also pull in its default store.
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval'
 
 /** Options of {@link createIndexedDbStorage}. */
 export interface IndexedDbStorageOptions {
@@ -49,41 +50,36 @@ export function createIndexedDbStorage(options: IndexedDbStorageOptions = {}): S
   const storeName = options.storeName ?? DEFAULT_INDEXEDDB_STORAGE_OPTIONS.storeName
   let store: UseStore | undefined
 
-  const available = (): boolean => typeof (globalThis as { indexedDB?: unknown }).indexedDB !== 'undefined'
-
-  async function run<T>(operation: (store: UseStore) => Promise<T>): Promise<T> {
+  // Runs one transaction; a closed connection is replaced by a new one and tried once more.
+  async function run<T>(mode: IDBTransactionMode, operation: (objects: IDBObjectStore) => Promise<T>): Promise<T | undefined> {
+    if (typeof (globalThis as { indexedDB?: unknown }).indexedDB === 'undefined') return undefined
     try {
-      return await operation((store ??= createStore(databaseName, storeName)))
+      return await (store ??= createStore(databaseName, storeName))(mode, operation)
     } catch (error) {
       if (!isClosedConnection(error)) throw error
-      // Reopen once with a new connection.
       store = createStore(databaseName, storeName)
-      return operation(store)
+      return store(mode, operation)
     }
+  }
+  const write = async (change: (objects: IDBObjectStore) => void): Promise<void> => {
+    await run('readwrite', (objects) => {
+      change(objects)
+      return promisifyRequest(objects.transaction)
+    })
   }
 
   return {
     sharedAcrossContexts: true,
     async get(key) {
-      if (!available()) return undefined
       try {
-        return await run((s) => get(key, s))
+        return await run('readonly', (objects) => promisifyRequest(objects.get(key)))
       } catch (error) {
         if (isClosedConnection(error)) return undefined
         throw error
       }
     },
-    async set(key, value) {
-      if (!available()) return
-      await run((s) => set(key, value, s))
-    },
-    async delete(key) {
-      if (!available()) return
-      await run((s) => del(key, s))
-    },
-    async clear() {
-      if (!available()) return
-      await run((s) => clear(s))
-    },
+    set: (key, value) => write((objects) => objects.put(value, key)),
+    delete: (key) => write((objects) => objects.delete(key)),
+    clear: () => write((objects) => objects.clear()),
   }
 }
