@@ -4,15 +4,16 @@ import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 
-// Every TypeScript block in the README must compile against the built packages, as a user
+// Every TypeScript (and TSX) block in the README must compile against the built packages, as a user
 // would import them, so that the documentation cannot drift from the API.
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!)
+const blocks = [...readme.matchAll(/```(tsx?)\n([\s\S]*?)```/g)].map((match) => ({ extension: match[1]!, code: match[2]! }))
 
 describe('README code', () => {
   it('has TypeScript examples', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(4)
+    expect(blocks.length).toBeGreaterThanOrEqual(5)
+    expect(blocks.some((block) => block.extension === 'tsx')).toBe(true)
   })
 
   it('every TypeScript block type-checks against the packages', () => {
@@ -20,8 +21,8 @@ describe('README code', () => {
     const dir = join(root, 'node_modules/.cache/readme-snippets')
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
-    const files = blocks.map((code, index) => {
-      const file = join(dir, `snippet-${index + 1}.ts`)
+    const files = blocks.map(({ extension, code }, index) => {
+      const file = join(dir, `snippet-${index + 1}.${extension}`)
       // Each block is its own module (top-level await is allowed in ES modules).
       writeFileSync(file, `${code}\nexport {}\n`)
       return file
@@ -34,6 +35,7 @@ describe('README code', () => {
       strict: true,
       noEmit: true,
       skipLibCheck: true,
+      jsx: ts.JsxEmit.ReactJSX,
       types: [],
     })
     const problems = ts.getPreEmitDiagnostics(program).map((d) => {
