@@ -20,6 +20,9 @@ import { normalizeOptions, type LockManagerLike, type ModelReferenceOptions, typ
 import type { ModelReferenceIssue } from './records/issues.js'
 import type { AnyModelRecord, ModelMap, RecordFor } from './records/types.js'
 import { validateRecords } from './records/validate.js'
+import { createQuery, type QueryFor } from './query/query.js'
+import { loadHordeStats, loadHordeStatus, rankPopularModels, type PopularModel, type PopularSortBy } from './popular.js'
+import { loadLegacyCategory, type LegacyModelReference } from './legacy.js'
 
 /** Where the data of a result came from. `'none'`: nothing was asked (`lora`, `ti`). */
 export type ResultSource = 'primary' | 'github' | 'storage' | 'none'
@@ -58,6 +61,23 @@ export interface DeferredPrefetchHandle extends PromiseLike<void> {
   /** Loads every category; resolves when all have loaded, rejects if any failed. A second call while one runs shares it. */
   run(): Promise<void>
 }
+
+/** Options of {@link ModelReferenceClient.getPopularModels}. */
+export interface PopularModelsOptions extends ReadOptions {
+  /** How many models to return. @default 10 */
+  readonly limit?: number
+  /** How to rank them: by workers serving them now, or by requests served. @default 'worker_count' */
+  readonly sortBy?: PopularSortBy
+}
+
+interface TimedValue {
+  value?: unknown
+  fetchedAt: number
+  inflight?: Promise<unknown>
+  failure?: { readonly error: Error; readonly retryAt: number }
+}
+
+const SORTS: readonly PopularSortBy[] = ['worker_count', 'usage_day', 'usage_month', 'usage_total']
 
 /** A listener of {@link ModelReferenceClient.subscribe}. */
 export type ModelReferenceListener<C extends ModelReferenceCategory> = (result: ModelReferenceResult<C>) => void
@@ -131,6 +151,7 @@ export class ModelReferenceClient {
 
   readonly #storage: StorageAdapter
   readonly #states = new Map<ModelReferenceCategory, CategoryState>()
+  readonly #horde = new Map<string, TimedValue>()
   #asyncTimer: ReturnType<typeof setTimeout> | undefined
   // undefined: not created yet; null: not available (no shared storage, or turned off).
   #broadcastChannel: BroadcastChannel | null | undefined
@@ -303,6 +324,60 @@ export class ModelReferenceClient {
   }
 
   /**
+   * A query over a category's records: immutable and lazy; its terminals load the category
+   * (through the cache) when they run. Image, text and ControlNet queries have shortcuts of
+   * their own (`forBaseline`, `excludeQuantized`, `forStyle`, ...).
+   *
+   * @example
+   * ```ts
+   * const sdxl = await client.query('image_generation').forBaseline('SDXL').excludeNsfw().orderBy('name').toArray()
+   * ```
+   */
+  query<C extends ModelReferenceCategory>(category: C): QueryFor<C> {
+    assertCategory(category)
+    return createQuery(category, () => this.getModelReference(category))
+  }
+
+  /**
+   * The most used image or text models right now, from the AI Horde public API
+   * (`{hordeApiUrl}/v2/status/models`, and `/v2/stats/.../models` for usage ranks), joined with
+   * the reference: only models of the reference are listed. The Horde's answers are cached like
+   * the reference (TTL, one request for concurrent readers, the last good answer served when it
+   * fails). Other categories give `[]`, as upstream.
+   *
+   * @throws {SourcesUnavailableError} when the Horde cannot be reached and nothing is cached.
+   */
+  async getPopularModels<C extends ModelReferenceCategory>(category: C, options: PopularModelsOptions = {}): Promise<PopularModel<C>[]> {
+    assertCategory(category)
+    const limit = options.limit ?? 10
+    const sortBy = options.sortBy ?? 'worker_count'
+    if (!Number.isInteger(limit) || limit < 0) throw new RangeError('limit must be a whole number >= 0.')
+    if (!SORTS.includes(sortBy)) throw new TypeError(`sortBy must be one of ${SORTS.join(', ')}.`)
+    if (category !== 'image_generation' && category !== 'text_generation') return []
+    const { signal } = options
+    const context = { options: this.options, signal: undefined, emit: (event: ModelReferenceEvent) => this.#emit(event) }
+    const [models, status, stats] = await Promise.all([
+      this.getModelReference(category as 'image_generation' | 'text_generation', options),
+      this.#timed(`status:${category}`, () => loadHordeStatus(category, context), signal),
+      sortBy === 'worker_count' ? undefined : this.#timed(`stats:${category}`, () => loadHordeStats(category, context), signal),
+    ])
+    return rankPopularModels(models, status, stats, sortBy, limit) as unknown as PopularModel<C>[]
+  }
+
+  /**
+   * A category in the legacy (v1 / GitHub) shape that older consumers still read: the
+   * primary's `/model_references/v1/{category}`, else the GitHub file (`db.json` for text).
+   * Each record is validated (an invalid one is skipped with an issue), not converted. Not cached.
+   */
+  async getLegacyModelReference(category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<LegacyModelReference> {
+    assertCategory(category)
+    if (getCategoryDescriptor(category).managedElsewhere) {
+      return Object.freeze({ category: category as FetchableCategory, source: 'primary', url: '', fetchedAt: 0, records: Object.freeze(Object.create(null)), issues: Object.freeze([]) })
+    }
+    return loadLegacyCategory(category as FetchableCategory, { options: this.options, signal: options.signal, emit: (event) => this.#emit(event) })
+  }
+
+  /**
    * Marks the cached copy (of one category, or of all) as expired: the next read fetches. The
    * copy is kept, so it is still served, marked stale, if that fetch fails.
    */
@@ -359,6 +434,37 @@ export class ModelReferenceClient {
   }
 
   // ---------------------------------------------------------------------------------------
+
+  /**
+   * A value from the AI Horde with the reference's discipline: fresh for `ttlSeconds`, one
+   * request for concurrent readers, and after a failure the last good value (within
+   * `maxStaleSeconds`) until another `ttlSeconds` has passed.
+   */
+  async #timed<T>(key: string, load: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    let entry = this.#horde.get(key)
+    if (entry === undefined) this.#horde.set(key, (entry = { fetchedAt: 0 }))
+    const now = Date.now()
+    const ttl = this.#ttlMs()
+    const usable = entry.value !== undefined && now - entry.fetchedAt < ttl + this.options.maxStaleSeconds * 1000
+    if (entry.value !== undefined && (now - entry.fetchedAt < ttl || (entry.failure !== undefined && now < entry.failure.retryAt && usable))) return entry.value as T
+    const current = entry
+    current.inflight ??= load().then(
+      (value) => {
+        current.value = value
+        current.fetchedAt = Date.now()
+        current.failure = undefined
+        current.inflight = undefined
+        return value
+      },
+      (error: Error) => {
+        current.inflight = undefined
+        if (current.value === undefined || Date.now() - current.fetchedAt >= ttl + this.options.maxStaleSeconds * 1000) throw error
+        current.failure = { error, retryAt: Date.now() + ttl }
+        return current.value
+      },
+    )
+    return (await this.#waitFor(current.inflight, signal)) as T
+  }
 
   #state(category: ModelReferenceCategory): CategoryState {
     let state = this.#states.get(category)

@@ -5,12 +5,16 @@ import {
   type AnyModelMap,
   type DeferredPrefetchHandle,
   type ModelReferenceListener,
+  type PopularModelsOptions,
   type ModelReferenceResult,
   type ReadOptions,
 } from './client.js'
 import { NoInstanceError } from './errors/no-instance.js'
 import { SingletonConflictError, type OptionConflict } from './errors/singleton-conflict.js'
 import type { RawModelReference } from './load.js'
+import type { LegacyModelReference } from './legacy.js'
+import type { PopularModel } from './popular.js'
+import type { QueryFor } from './query/query.js'
 import { normalizeOptions, type ModelReferenceOptions, type NormalizedOptions, type PrefetchStrategy } from './options.js'
 import type { AnyModelRecord, ModelMap, RecordFor } from './records/types.js'
 
@@ -150,6 +154,21 @@ export class ModelReferenceManager {
   /** See {@link ModelReferenceClient.getRawModelReference}. */
   getRawModelReference(category: ModelReferenceCategory | (string & {}), options?: ReadOptions): Promise<RawModelReference> {
     return this.#client.getRawModelReference(category, options)
+  }
+
+  /** See {@link ModelReferenceClient.query}. */
+  query<C extends ModelReferenceCategory>(category: C): QueryFor<C> {
+    return this.#client.query(category)
+  }
+
+  /** See {@link ModelReferenceClient.getPopularModels}. */
+  getPopularModels<C extends ModelReferenceCategory>(category: C, options?: PopularModelsOptions): Promise<PopularModel<C>[]> {
+    return this.#client.getPopularModels(category, options)
+  }
+
+  /** See {@link ModelReferenceClient.getLegacyModelReference}. */
+  getLegacyModelReference(category: ModelReferenceCategory | (string & {}), options?: ReadOptions): Promise<LegacyModelReference> {
+    return this.#client.getLegacyModelReference(category, options)
   }
 
   /** See {@link ModelReferenceClient.refresh}. */

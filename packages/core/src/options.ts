@@ -51,6 +51,11 @@ export interface ModelReferenceOptions {
    */
   githubBranch?: string
   /**
+   * The AI Horde public API, read by `getPopularModels` (`{hordeApiUrl}/v2/status/models`).
+   * @default 'https://aihorde.net/api'
+   */
+  hordeApiUrl?: string
+  /**
    * Whether to fall back to GitHub when the primary fails.
    * @default true
    */
@@ -145,6 +150,7 @@ export interface NormalizedOptions {
   readonly githubUrl: string
   readonly githubOwner: string
   readonly githubBranch: string
+  readonly hordeApiUrl: string
   readonly githubFallback: boolean
   readonly ttlSeconds: number
   readonly maxStaleSeconds: number
@@ -169,6 +175,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   githubUrl: 'https://raw.githubusercontent.com',
   githubOwner: 'Haidra-Org',
   githubBranch: 'main',
+  hordeApiUrl: 'https://aihorde.net/api',
   githubFallback: true,
   ttlSeconds: 60,
   maxStaleSeconds: 7 * 24 * 60 * 60,
@@ -259,6 +266,7 @@ export function normalizeOptions(options: ModelReferenceOptions = {}): Normalize
     githubUrl: url('githubUrl', options.githubUrl, DEFAULT_OPTIONS.githubUrl),
     githubOwner: text('githubOwner', options.githubOwner, DEFAULT_OPTIONS.githubOwner),
     githubBranch: text('githubBranch', options.githubBranch, DEFAULT_OPTIONS.githubBranch),
+    hordeApiUrl: url('hordeApiUrl', options.hordeApiUrl, DEFAULT_OPTIONS.hordeApiUrl),
     githubFallback: flag('githubFallback', options.githubFallback, DEFAULT_OPTIONS.githubFallback),
     ttlSeconds: number('ttlSeconds', options.ttlSeconds, DEFAULT_OPTIONS.ttlSeconds),
     maxStaleSeconds: number('maxStaleSeconds', options.maxStaleSeconds, DEFAULT_OPTIONS.maxStaleSeconds),

@@ -1,5 +1,5 @@
 import { isModelReferenceCategory, type ModelReferenceCategory } from '../categories.js'
-import type { SourceName } from '../errors/sources-unavailable.js'
+import type { ReferenceSourceName } from '../errors/sources-unavailable.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
 import { isObject } from '../convert/values.js'
 import type { StoredValueMetadata } from './storage.js'
@@ -16,7 +16,7 @@ export interface CategoryEnvelope {
   readonly format: typeof ENVELOPE_FORMAT
   readonly category: ModelReferenceCategory
   /** Where the records came from. */
-  readonly source: SourceName
+  readonly source: ReferenceSourceName
   /** When they were fetched, or last confirmed unchanged, in milliseconds since the epoch. */
   readonly fetchedAt: number
   /** The records keyed by name, already validated. */

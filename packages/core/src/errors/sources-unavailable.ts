@@ -1,7 +1,10 @@
 import { createGuard, HordeModelReferenceError } from './base.js'
 
-/** Which source a request went to. */
-export type SourceName = 'primary' | 'github'
+/** The two sources of the model reference: the PRIMARY API and GitHub raw. */
+export type ReferenceSourceName = 'primary' | 'github'
+
+/** Which source a request went to: a reference source, or the AI Horde public API (popular models). */
+export type SourceName = ReferenceSourceName | 'horde-api'
 
 /** Why one source could not supply a category. */
 export type SourceFailureKind =

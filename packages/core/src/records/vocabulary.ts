@@ -1,58 +1,113 @@
+// Upstream's enums and their run-time registries (`register_image_baseline` and friends):
+// registering a value makes it known everywhere, validation included.
+
+/** What the SDK knows about an image-generation baseline. */
+export interface ImageBaselineDescriptor {
+  /** The canonical name, such as `'stable_diffusion_xl'`. */
+  readonly name: string
+  /** The side of the square it was trained at, in pixels; `null` for `infer`. */
+  readonly nativeResolution: number | null
+  /** Other spellings accepted as this baseline (matched exactly, case-sensitively). */
+  readonly alternativeNames: readonly string[]
+}
+
+const BUILT_IN_BASELINES = [
+  ['infer', null, []],
+  ['stable_diffusion_1', 512, ['stable diffusion 1', 'stable diffusion 1.4', 'stable diffusion 1.5', 'SD1', 'SD14', 'SD1.4', 'SD15', 'SD1.5', 'stable_diffusion', 'stable_diffusion_1.4', 'stable_diffusion_1.5']],
+  ['stable_diffusion_2_768', 768, []],
+  ['stable_diffusion_2_512', 512, []],
+  ['stable_diffusion_xl', 1024, ['stable diffusion xl', 'SDXL']],
+  ['stable_cascade', 1024, ['stable cascade']],
+  ['flux_1', 1024, []],
+  ['flux_schnell', 1024, ['flux schnell']],
+  ['flux_dev', 1024, ['flux dev']],
+  ['qwen_image', 1024, ['qwen image', 'qwen-image', 'qwen']],
+  ['z_image_turbo', 1024, ['z image turbo', 'zimage-turbo', 'zimage']],
+] as const
+
+/** The image-generation baselines upstream knows (`KNOWN_IMAGE_GENERATION_BASELINE`); each value equals its key. */
+export const KNOWN_IMAGE_GENERATION_BASELINE = Object.freeze(
+  Object.fromEntries(BUILT_IN_BASELINES.map(([name]) => [name, name])) as { readonly [K in (typeof BUILT_IN_BASELINES)[number][0]]: K },
+)
+
+/** A baseline upstream knows. */
+export type KnownImageBaseline = keyof typeof KNOWN_IMAGE_GENERATION_BASELINE
+
+const baselines = new Map<string, ImageBaselineDescriptor>()
+// Every accepted spelling (canonical and alternative) -> the canonical name.
+const baselineSpellings = new Map<string, string>()
+
 /**
- * Image-generation baselines known upstream (`KNOWN_IMAGE_GENERATION_BASELINE`). A record with
- * another baseline is still served, with a warning issue.
+ * Registers an image baseline (or adds alternative names to a known one), as upstream's
+ * `register_image_baseline`. It is then valid in records, found by {@link normalizeBaseline}
+ * and by the query builder's `forBaseline`.
+ *
+ * @example
+ * ```ts
+ * registerImageBaseline('flux_2', { nativeResolution: 1024, alternativeNames: ['flux 2'] })
+ * ```
  */
-export const KNOWN_IMAGE_BASELINES = Object.freeze([
-  'infer',
-  'stable_diffusion_1',
-  'stable_diffusion_2_768',
-  'stable_diffusion_2_512',
-  'stable_diffusion_xl',
-  'stable_cascade',
-  'flux_1',
-  'flux_schnell',
-  'flux_dev',
-  'qwen_image',
-  'z_image_turbo',
-] as const)
+export function registerImageBaseline(name: string, options: { nativeResolution?: number | null; alternativeNames?: readonly string[] } = {}): ImageBaselineDescriptor {
+  if (typeof name !== 'string' || name === '') throw new TypeError('A baseline needs a non-empty name.')
+  const existing = baselines.get(name)
+  const descriptor: ImageBaselineDescriptor = Object.freeze({
+    name,
+    nativeResolution: options.nativeResolution !== undefined ? options.nativeResolution : (existing?.nativeResolution ?? null),
+    alternativeNames: Object.freeze([...new Set([...(existing?.alternativeNames ?? []), ...(options.alternativeNames ?? [])])]),
+  })
+  baselines.set(name, descriptor)
+  baselineSpellings.set(name, name)
+  for (const alternative of descriptor.alternativeNames) baselineSpellings.set(alternative, name)
+  return descriptor
+}
 
-/** A known image-generation baseline. */
-export type KnownImageBaseline = (typeof KNOWN_IMAGE_BASELINES)[number]
+for (const [name, nativeResolution, alternativeNames] of BUILT_IN_BASELINES) registerImageBaseline(name, { nativeResolution, alternativeNames })
 
-/** Alternative baseline spellings that upstream also accepts as valid (matched exactly). */
-export const IMAGE_BASELINE_ALTERNATIVE_NAMES: Readonly<Record<string, KnownImageBaseline>> = Object.freeze({
-  'stable diffusion 1': 'stable_diffusion_1',
-  'stable diffusion 1.4': 'stable_diffusion_1',
-  'stable diffusion 1.5': 'stable_diffusion_1',
-  SD1: 'stable_diffusion_1',
-  SD14: 'stable_diffusion_1',
-  'SD1.4': 'stable_diffusion_1',
-  SD15: 'stable_diffusion_1',
-  'SD1.5': 'stable_diffusion_1',
-  stable_diffusion: 'stable_diffusion_1',
-  'stable_diffusion_1.4': 'stable_diffusion_1',
-  'stable_diffusion_1.5': 'stable_diffusion_1',
-  'stable diffusion xl': 'stable_diffusion_xl',
-  SDXL: 'stable_diffusion_xl',
-  'stable cascade': 'stable_cascade',
-  'flux schnell': 'flux_schnell',
-  'flux dev': 'flux_dev',
-  'qwen image': 'qwen_image',
-  'qwen-image': 'qwen_image',
-  qwen: 'qwen_image',
-  'z image turbo': 'z_image_turbo',
-  'zimage-turbo': 'z_image_turbo',
-  zimage: 'z_image_turbo',
-})
+/** `true` for a registered baseline or one of its alternative names (exact, case-sensitive match). */
+export function isKnownImageBaseline(value: string): boolean {
+  return baselineSpellings.has(value)
+}
 
-/** Model styles known upstream (`MODEL_STYLE`). */
-export const KNOWN_MODEL_STYLES = Object.freeze(['generalist', 'anime', 'furry', 'artistic', 'other', 'realistic'] as const)
+/**
+ * The canonical name of a baseline given by any accepted spelling (`'SDXL'` ->
+ * `'stable_diffusion_xl'`), or `undefined` when it is not registered.
+ */
+export function normalizeBaseline(value: string): string | undefined {
+  return baselineSpellings.get(value)
+}
 
-/** A known model style. */
-export type ModelStyle = (typeof KNOWN_MODEL_STYLES)[number]
+/** The descriptor of a baseline given by any accepted spelling, or `undefined`. */
+export function getBaselineDescriptor(value: string): ImageBaselineDescriptor | undefined {
+  const name = baselineSpellings.get(value)
+  return name === undefined ? undefined : baselines.get(name)
+}
 
-/** ControlNet styles known upstream (`CONTROLNET_STYLE`). */
-export const KNOWN_CONTROLNET_STYLES = Object.freeze([
+/** The native resolution of a baseline given by any accepted spelling (`'SDXL'` -> 1024), or `undefined`. */
+export function getBaselineNativeResolution(value: string): number | null | undefined {
+  return getBaselineDescriptor(value)?.nativeResolution
+}
+
+/** Every registered baseline. */
+export function getAllImageBaselines(): readonly ImageBaselineDescriptor[] {
+  return [...baselines.values()]
+}
+
+/** A set of names that can grow at run time, with the frozen enum of its built-in members. */
+function createRegistry<const T extends readonly string[]>(builtIn: T) {
+  const members = new Set<string>(builtIn)
+  return {
+    enum: Object.freeze(Object.fromEntries(builtIn.map((value) => [value, value]))) as { readonly [K in T[number]]: K },
+    has: (value: string): boolean => members.has(value),
+    register(value: string): void {
+      if (typeof value !== 'string' || value === '') throw new TypeError('A registered name must be a non-empty string.')
+      members.add(value)
+    },
+    all: (): readonly string[] => [...members],
+  }
+}
+
+const styles = createRegistry(['generalist', 'anime', 'furry', 'artistic', 'other', 'realistic'])
+const controlnetStyles = createRegistry([
   'control_seg',
   'control_scribble',
   'control_fakescribbles',
@@ -70,29 +125,36 @@ export const KNOWN_CONTROLNET_STYLES = Object.freeze([
   'control_normal_bae',
   'control_recolor',
   'control_tile',
-] as const)
-
-/** A known ControlNet style. */
-export type ControlNetStyle = (typeof KNOWN_CONTROLNET_STYLES)[number]
-
-const baselineSet: ReadonlySet<string> = new Set<string>([
-  ...KNOWN_IMAGE_BASELINES,
-  ...Object.keys(IMAGE_BASELINE_ALTERNATIVE_NAMES),
 ])
-const styleSet: ReadonlySet<string> = new Set<string>(KNOWN_MODEL_STYLES)
-const controlnetStyleSet: ReadonlySet<string> = new Set<string>(KNOWN_CONTROLNET_STYLES)
+const domains = createRegistry(['image', 'text', 'video', 'audio', 'rendered_3d'])
+const purposes = createRegistry(['generation', 'post_processing', 'auxiliary_or_patch', 'feature_extractor', 'safety_checker', 'miscellaneous'])
 
-/** `true` for a known baseline or one of its alternative names (exact, case-sensitive match). */
-export function isKnownImageBaseline(value: string): boolean {
-  return baselineSet.has(value)
-}
+/** Model styles (`MODEL_STYLE`). */
+export const MODEL_STYLE = styles.enum
+/** A model style upstream knows. */
+export type ModelStyle = keyof typeof MODEL_STYLE
+/** ControlNet styles (`CONTROLNET_STYLE`). */
+export const CONTROLNET_STYLE = controlnetStyles.enum
+/** A ControlNet style upstream knows. */
+export type ControlNetStyle = keyof typeof CONTROLNET_STYLE
+/** Model domains (`MODEL_DOMAIN`). */
+export const MODEL_DOMAIN = domains.enum
+/** Model purposes (`MODEL_PURPOSE`). */
+export const MODEL_PURPOSE = purposes.enum
 
-/** `true` for a known model style. */
-export function isKnownModelStyle(value: string): boolean {
-  return styleSet.has(value)
-}
-
-/** `true` for a known ControlNet style. */
-export function isKnownControlNetStyle(value: string): boolean {
-  return controlnetStyleSet.has(value)
-}
+/** `true` for a registered model style. */
+export const isKnownModelStyle = styles.has
+/** Registers a model style: records with it validate without a warning. */
+export const registerModelStyle = styles.register
+/** `true` for a registered ControlNet style. */
+export const isKnownControlNetStyle = controlnetStyles.has
+/** Registers a ControlNet style. */
+export const registerControlNetStyle = controlnetStyles.register
+/** `true` for a registered model domain. */
+export const isKnownModelDomain = domains.has
+/** Registers a model domain. */
+export const registerModelDomain = domains.register
+/** `true` for a registered model purpose. */
+export const isKnownModelPurpose = purposes.has
+/** Registers a model purpose. */
+export const registerModelPurpose = purposes.register
