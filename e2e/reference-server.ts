@@ -86,6 +86,19 @@ function normalBody(path: string, lastUpdated: ReadonlyMap<string, number>): { b
     const category = decodeURIComponent(metadata[1]!)
     return { body: Buffer.from(JSON.stringify({ category, last_updated: lastUpdated.get(category) ?? DEFAULT_LAST_UPDATED })), contentType: 'application/json' }
   }
+  // The primary's legacy shape: the GitHub files as they are (text: db.json); lora/ti are {},
+  // and a category with no records is a 404.
+  const v1 = /^\/api\/model_references\/v1\/([^/]+)$/.exec(path)
+  if (v1) {
+    const category = decodeURIComponent(v1[1]!)
+    if (category === 'lora' || category === 'ti') return { body: Buffer.from('{}'), contentType: 'application/json' }
+    const file = category === 'image_generation' ? 'legacy/stable_diffusion.json' : category === 'text_generation' ? 'legacy/text/db.json' : `legacy/${category}.json`
+    try {
+      return { body: fixtureBytes(file), contentType: 'application/json' }
+    } catch {
+      return undefined
+    }
+  }
   const primary = /^\/api\/model_references\/v2\/([^/]+)$/.exec(path)
   if (primary) {
     const category = decodeURIComponent(primary[1]!)
@@ -109,6 +122,7 @@ function normalBody(path: string, lastUpdated: ReadonlyMap<string, number>): { b
       }
     }
     if (repo === TEXT_REPO && file === 'models.csv') return { body: fixtureBytes('legacy/text/models.csv'), contentType: 'text/plain; charset=utf-8' }
+    if (repo === TEXT_REPO && file === 'db.json') return { body: fixtureBytes('legacy/text/db.json'), contentType: 'text/plain; charset=utf-8' }
   }
   return undefined
 }

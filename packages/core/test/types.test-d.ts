@@ -4,6 +4,8 @@ import {
   MODEL_REFERENCE_CATEGORY,
   ModelReferenceManager,
   type AnyModelRecord,
+  type ImageGenerationQuery,
+  type TextGenerationQuery,
   type ControlNetModelRecord,
   type ImageGenerationModelRecord,
   type ModelReferenceCategory,
@@ -48,6 +50,23 @@ describe('types', () => {
       | 'blip' | 'clip' | 'codeformer' | 'controlnet' | 'controlnet_annotator' | 'esrgan' | 'gfpgan' | 'safety_checker'
       | 'image_generation' | 'text_generation' | 'video_generation' | 'audio_generation' | 'miscellaneous' | 'lora' | 'ti'
     >()
+  })
+
+  it('queries are typed per category', async () => {
+    const client = createModelReferenceClient()
+    expectTypeOf(client.query('image_generation')).toEqualTypeOf<ImageGenerationQuery>()
+    expectTypeOf(client.query('text_generation')).toEqualTypeOf<TextGenerationQuery>()
+    expectTypeOf(await client.query('image_generation').forBaseline('SDXL').toArray()).toEqualTypeOf<ImageGenerationModelRecord[]>()
+    expectTypeOf(await client.query('image_generation').distinct('baseline')).toEqualTypeOf<ImageGenerationModelRecord['baseline'][]>()
+    // @ts-expect-error the compiler rejects a field the records do not have
+    client.query('image_generation').where('basline', '=', 'x')
+    // @ts-expect-error ...also in the equality form
+    client.query('image_generation').where({ basline: 'x' })
+    // @ts-expect-error controlnet records have no tags
+    client.query('controlnet').tagsAny('x')
+    // @ts-expect-error forBaseline is for image queries only
+    client.query('text_generation').forBaseline('SDXL')
+    expectTypeOf(client.query('image_generation').tagsAny('anime')).toEqualTypeOf<ImageGenerationQuery>()
   })
 
   it('records are read-only', async () => {

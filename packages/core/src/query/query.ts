@@ -58,6 +58,11 @@ function test(op: Comparison, actual: unknown, expected: unknown): boolean {
 
 const own = Object.prototype.hasOwnProperty
 
+function tagsOf(record: unknown): readonly unknown[] {
+  const tags = field(record, 'tags')
+  return Array.isArray(tags) ? tags : []
+}
+
 function field(record: unknown, name: string): unknown {
   return own.call(record, name) ? (record as Record<string, unknown>)[name] : undefined
 }
@@ -116,19 +121,19 @@ export class ModelQuery<C extends ModelReferenceCategory> {
     return this.and(predicate)
   }
 
-  /** Keeps records with at least one of the tags. */
-  tagsAny<Q extends ModelQuery<TaggedCategory>>(this: Q, ...tags: string[]): Q {
-    return this.and((record) => tags.some((tag) => record.tags?.includes(tag) === true))
+  /** Keeps records with at least one of the tags (categories whose records have `tags` only). */
+  tagsAny(...tags: C extends TaggedCategory ? string[] : never): this {
+    return this.and((record) => tags.some((tag) => tagsOf(record).includes(tag)))
   }
 
   /** Keeps records with all the tags. */
-  tagsAll<Q extends ModelQuery<TaggedCategory>>(this: Q, ...tags: string[]): Q {
-    return this.and((record) => tags.every((tag) => record.tags?.includes(tag) === true))
+  tagsAll(...tags: C extends TaggedCategory ? string[] : never): this {
+    return this.and((record) => tags.every((tag) => tagsOf(record).includes(tag)))
   }
 
   /** Keeps records with none of the tags. */
-  tagsNone<Q extends ModelQuery<TaggedCategory>>(this: Q, ...tags: string[]): Q {
-    return this.and((record) => !tags.some((tag) => record.tags?.includes(tag) === true))
+  tagsNone(...tags: C extends TaggedCategory ? string[] : never): this {
+    return this.and((record) => !tags.some((tag) => tagsOf(record).includes(tag)))
   }
 
   /** Sorts by a field (missing values last, whatever the direction); a second call sorts ties. */
