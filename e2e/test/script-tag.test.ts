@@ -91,6 +91,17 @@ describe('examples/script-tag in Chromium', () => {
     await context.close()
   })
 
+  it('sends no cookie to the sources, even with one set for their host', async () => {
+    const context = await loopbackContext(browser)
+    await context.addCookies([{ name: 'session', value: 'secret', domain: '127.0.0.1', path: '/' }])
+    const tab = await context.newPage()
+    await open(tab)
+    await tab.waitForSelector('#models tbody[data-count="161"]', { timeout: 15_000 })
+    expect(server.requests.length).toBeGreaterThan(0)
+    expect(server.requests.map((r) => r.headers.cookie)).toEqual(server.requests.map(() => undefined))
+    await context.close()
+  })
+
   it('puts data into the page as text, never as HTML', async () => {
     const hostile = '<img src=x onerror="window.pwned=1"><b>bold</b>'
     server.fault('/v2/image_generation', { kind: 'body', body: JSON.stringify({ x: { name: hostile, baseline: 'flux_1', nsfw: false, style: '<i>s</i>', showcases: ['javascript:alert(1)'] } }) })
