@@ -1,0 +1,240 @@
+import 'fake-indexeddb/auto'
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { Miniflare } from 'miniflare'
+import { afterAll, beforeAll, it } from 'vitest'
+import {
+  convertLegacyJson,
+  convertTextCsv,
+  createMemoryStorage,
+  createModelReferenceClient,
+  parseCsv,
+  validateRecords,
+  type FetchableCategory,
+  type ModelReferenceEvent,
+  type ModelReferenceOptions,
+} from '@horde-model-reference/core'
+import { createIndexedDbStorage } from '@horde-model-reference/storage-indexeddb'
+import { createCloudflareKvStorage, type KvNamespaceLike } from '@horde-model-reference/storage-cloudflare-kv'
+import { DERIVED_V2_FILES, fixtureText, LEGACY_FILES } from '../fixtures.js'
+import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
+
+// `pnpm bench`: every number in BENCHMARKS.md, measured in one run on the real fixtures. Times
+// are medians of interleaved rounds, and each is reported with a baseline measured in the same
+// run on the same machine.
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const lines: string[] = []
+const out = (line = ''): void => {
+  lines.push(line)
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!
+function timePer(fn: () => unknown, iterations: number): number {
+  const start = performance.now()
+  for (let i = 0; i < iterations; i++) fn()
+  return (performance.now() - start) / iterations
+}
+function compare(baseline: () => unknown, subject: () => unknown, iterations: number, rounds = 15): { baseline: number; subject: number } {
+  for (let i = 0; i < 3; i++) timePer(baseline, iterations), timePer(subject, iterations)
+  const a: number[] = []
+  const b: number[] = []
+  for (let r = 0; r < rounds; r++) a.push(timePer(baseline, iterations)), b.push(timePer(subject, iterations))
+  return { baseline: median(a), subject: median(b) }
+}
+async function timeAsync(fn: () => Promise<unknown>, rounds: number): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now()
+    await fn()
+    times.push(performance.now() - start)
+  }
+  return median(times)
+}
+const ms = (value: number): string => (value >= 10 ? value.toFixed(1) : value >= 1 ? value.toFixed(2) : value.toFixed(3))
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`
+
+let server: ReferenceServer
+beforeAll(async () => {
+  server = await startReferenceServer()
+})
+afterAll(() => server.close())
+
+const JSON_CATEGORIES = Object.keys(DERIVED_V2_FILES) as FetchableCategory[]
+const clientOptions = (extra: ModelReferenceOptions = {}): ModelReferenceOptions => ({ primaryUrl: server.primaryUrl, githubUrl: server.githubUrl, ...extra })
+
+it('benchmarks', async () => {
+  const cpu = cpus()
+  out('# Benchmarks')
+  out()
+  out(`Measured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB.`)
+  out('Times are medians of interleaved rounds; every ratio is to a baseline measured in the same run on the same data (the real fixtures in `../shared/fixtures`). Rerun the command to reproduce them; expect a few per cent of noise.')
+  out()
+
+  // 1. Parse + convert + validate, per category.
+  out('## Parse, convert and validate a category (no network)')
+  out()
+  out('From the bytes a source sends to validated, frozen records keyed by name.')
+  out()
+  out('| category | primary v2: bytes | `JSON.parse` | parse + validate | ratio | GitHub legacy: bytes | baseline | parse + convert + validate | ratio |')
+  out('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+  let primaryTotal = 0
+  let githubTotal = 0
+  for (const category of JSON_CATEGORIES) {
+    const v2 = fixtureText(DERIVED_V2_FILES[category]!)
+    const legacy = fixtureText(LEGACY_FILES[category]!)
+    const iterations = v2.length > 100_000 ? 30 : 300
+    const primary = compare(() => JSON.parse(v2), () => validateRecords(category, JSON.parse(v2)), iterations)
+    let github: { baseline: number; subject: number }
+    let baselineName: string
+    if (category === 'text_generation') {
+      // The CSV's own baseline: parsing the CSV alone.
+      github = compare(() => parseCsv(legacy), () => {
+        const converted = convertTextCsv(legacy)
+        validateRecords(category, converted.entries, converted.issues)
+      }, iterations)
+      baselineName = 'CSV parse'
+    } else {
+      github = compare(() => JSON.parse(legacy), () => {
+        const converted = convertLegacyJson(category, JSON.parse(legacy))
+        validateRecords(category, converted.entries, converted.issues)
+      }, iterations)
+      baselineName = '`JSON.parse`'
+    }
+    primaryTotal += primary.subject
+    githubTotal += github.subject
+    out(`| ${category} | ${v2.length} | ${ms(primary.baseline)} ms | ${ms(primary.subject)} ms | ${(primary.subject / primary.baseline).toFixed(2)}x | ${legacy.length} | ${baselineName} ${ms(github.baseline)} ms | ${ms(github.subject)} ms | ${(github.subject / github.baseline).toFixed(2)}x |`)
+  }
+  const text = fixtureText(DERIVED_V2_FILES.text_generation!)
+  const csv = fixtureText(LEGACY_FILES.text_generation!)
+  const csvVsJson = compare(() => JSON.parse(text), () => {
+    const converted = convertTextCsv(csv)
+    validateRecords('text_generation', converted.entries, converted.issues)
+  }, 30)
+  out()
+  out(`The whole text path from GitHub (\`models.csv\`, ${csv.length} bytes, to 719 validated records) takes ${ms(csvVsJson.subject)} ms: ${(csvVsJson.subject / csvVsJson.baseline).toFixed(2)}x a \`JSON.parse\` of the same records as v2 JSON (${text.length} bytes).`)
+  out()
+  out(`**First load of every category, CPU only:** ${ms(primaryTotal)} ms from the primary, ${ms(githubTotal)} ms from GitHub (the sum of the medians above; the project's bound is 50 ms).`)
+  out()
+
+  // 2. Reads: warm, from storage, from the network.
+  out('## Reads')
+  out()
+  const warm = createModelReferenceClient(clientOptions())
+  await warm.getModelReference('image_generation')
+  const peekNs = timePer(() => warm.peek('image_generation'), 1_000_000) * 1e6
+  const reads = 100_000
+  const startAsync = performance.now()
+  for (let i = 0; i < reads; i++) await warm.getModelReference('image_generation')
+  const asyncNs = ((performance.now() - startAsync) / reads) * 1e6
+  const network = await timeAsync(() => createModelReferenceClient(clientOptions()).getModelReference('image_generation'), 20)
+  const memory = createMemoryStorage()
+  await createModelReferenceClient(clientOptions({ storage: memory })).getModelReference('image_generation')
+  const memoryHit = await timeAsync(() => createModelReferenceClient(clientOptions({ storage: memory })).getModelReference('image_generation'), 20)
+  const databaseName = `bench-${Date.now()}`
+  await createModelReferenceClient(clientOptions({ storage: createIndexedDbStorage({ databaseName }), broadcastChannel: false })).getModelReference('image_generation')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  const idbHit = await timeAsync(() => createModelReferenceClient(clientOptions({ storage: createIndexedDbStorage({ databaseName }), broadcastChannel: false })).getModelReference('image_generation'), 20)
+  const mf = new Miniflare({ modules: true, script: 'export default { fetch() { return new Response("") } }', kvNamespaces: ['KV'] })
+  const kv = (await mf.getKVNamespace('KV')) as unknown as KvNamespaceLike
+  await createModelReferenceClient(clientOptions({ storage: createCloudflareKvStorage(kv) })).getModelReference('image_generation')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  const kvHit = await timeAsync(() => createModelReferenceClient(clientOptions({ storage: createCloudflareKvStorage(kv) })).getModelReference('image_generation'), 20)
+  await mf.dispose()
+  out('`image_generation` (161 records):')
+  out()
+  out('| read | time | vs a loopback network fetch |')
+  out('|---|---:|---:|')
+  out(`| warm, \`peek()\` | ${peekNs.toFixed(0)} ns | ${(network / (peekNs / 1e6)).toFixed(0)}x faster |`)
+  out(`| warm, \`await getModelReference()\` | ${asyncNs.toFixed(0)} ns | ${(network / (asyncNs / 1e6)).toFixed(0)}x faster |`)
+  out(`| a new client over the same in-memory storage | ${ms(memoryHit)} ms | ${(network / memoryHit).toFixed(1)}x faster |`)
+  out(`| a reload: a new client over IndexedDB (fake-indexeddb; structured clone, then validated again) | ${ms(idbHit)} ms | ${(network / idbHit).toFixed(1)}x |`)
+  out(`| a cold start: a new client over Workers KV (workerd through miniflare, read from Node: most of this is miniflare's proxy between Node and workerd; JSON, then validated again) | ${ms(kvHit)} ms | ${(network / kvHit).toFixed(1)}x |`)
+  out(`| a new client fetching from the loopback primary (baseline) | ${ms(network)} ms | 1x |`)
+  out()
+  out('A warm read copies nothing: it returns the same frozen object every time.')
+  out()
+
+  // 3. Network economy.
+  out('## Network economy')
+  out()
+  const measure = async (options: ModelReferenceOptions, run: (client: ReturnType<typeof createModelReferenceClient>) => Promise<unknown>): Promise<{ requests: number; bytes: number }> => {
+    const events: ModelReferenceEvent[] = []
+    const client = createModelReferenceClient(clientOptions({ ...options, onEvent: (e) => events.push(e) }))
+    await run(client)
+    const responses = events.filter((e): e is Extract<ModelReferenceEvent, { type: 'response' }> => e.type === 'response')
+    return { requests: events.filter((e) => e.type === 'request').length, bytes: responses.reduce((n, e) => n + e.bytes, 0) }
+  }
+  server.reset()
+  const firstLoad = await measure({}, (c) => c.getAllModelReferences())
+  server.primaryDown({ kind: 'status', status: 404 })
+  const firstLoadGithub = await measure({}, (c) => c.getAllModelReferences())
+  server.reset()
+  // A copy from the primary that knows its last_updated (recorded by its second download).
+  const storage = createMemoryStorage()
+  const seed = createModelReferenceClient(clientOptions({ storage }))
+  await seed.getModelReference('text_generation')
+  await seed.refresh('text_generation')
+  // A new client reads that copy from storage (no request), then revalidates it.
+  const lastUpdated = await measure({ storage }, async (c) => {
+    await c.getModelReference('text_generation')
+    await c.refresh('text_generation')
+  })
+  const fullText = await measure({}, (c) => c.getModelReference('text_generation'))
+  server.primaryDown({ kind: 'status', status: 404 })
+  const githubStorage = createMemoryStorage()
+  await createModelReferenceClient(clientOptions({ storage: githubStorage })).getModelReference('image_generation')
+  const etag = await measure({ storage: githubStorage }, async (c) => {
+    await c.getModelReference('image_generation')
+    await c.refresh('image_generation')
+  })
+  server.reset()
+  const concurrent = await measure({}, (c) => Promise.all(Array.from({ length: 1000 }, () => c.getModelReference('image_generation'))))
+  out('Counted from the client\'s own `request` and `response` events (body bytes as received).')
+  out()
+  out('| scenario | requests | body bytes |')
+  out('|---|---:|---:|')
+  out(`| first load of every category from the primary | ${firstLoad.requests} | ${kb(firstLoad.bytes)} |`)
+  out(`| first load of every category, the primary refusing (GitHub fallback) | ${firstLoadGithub.requests} | ${kb(firstLoadGithub.bytes)} |`)
+  out(`| \`text_generation\` downloaded in full | ${fullText.requests} | ${kb(fullText.bytes)} |`)
+  out(`| \`text_generation\` revalidated, unchanged: the primary's \`last_updated\` | ${lastUpdated.requests} | ${lastUpdated.bytes} B |`)
+  out(`| \`image_generation\` from GitHub revalidated, unchanged, the primary still down: the primary tried, then \`If-None-Match\` → 304 | ${etag.requests} | ${etag.bytes} B |`)
+  out(`| 1 000 concurrent readers of \`image_generation\` | ${concurrent.requests} | ${kb(concurrent.bytes)} |`)
+  out()
+
+  // 4. Memory held per category.
+  out('## Memory held per category')
+  out()
+  const gc = (globalThis as { gc?: () => void }).gc
+  out('The heap growth for keeping one category\'s validated records (after a full garbage collection), next to the size of its JSON.')
+  out()
+  out('| category | records | JSON bytes | heap held |')
+  out('|---|---:|---:|---:|')
+  const keep: unknown[] = []
+  for (const category of JSON_CATEGORIES) {
+    const v2 = fixtureText(DERIVED_V2_FILES[category]!)
+    gc?.()
+    const before = process.memoryUsage().heapUsed
+    const validated = validateRecords(category, JSON.parse(v2))
+    keep.push(validated)
+    gc?.()
+    const after = process.memoryUsage().heapUsed
+    out(`| ${category} | ${validated.recordCount} | ${v2.length} | ${gc ? kb(after - before) : 'n/a (run with --expose-gc)'} |`)
+  }
+  out()
+
+  // 5. Bundle sizes.
+  out('## Bundle sizes')
+  out()
+  const sizes = JSON.parse(execFileSync(`${root}node_modules/.bin/size-limit`, ['--json'], { cwd: root, encoding: 'utf8' })) as { name: string; size: number; sizeLimit?: number }[]
+  out('From `size-limit` (esbuild, minified, brotli), as `pnpm size` checks them.')
+  out()
+  out('| entry | size | ceiling |')
+  out('|---|---:|---:|')
+  for (const entry of sizes) out(`| ${entry.name} | ${entry.size} B | ${entry.sizeLimit ?? '—'} B |`)
+  out()
+
+  writeFileSync(`${root}BENCHMARKS.md`, `${lines.join('\n')}\n`)
+  console.log(lines.join('\n'))
+})
