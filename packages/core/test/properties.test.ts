@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { convertLegacyJson, convertTextCsv, parseCsv, validateRecords, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../src/index.js'
+import { convertLegacyJson, convertTextCsv, createModelReferenceClient, isSourcesUnavailableError, parseCsv, validateRecords, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../src/index.js'
 import { beginCheckRun, compileInPlaceCheck } from '../src/records/fast-check.js'
 import { getRecordSchema } from '../src/records/schemas.js'
 
@@ -92,6 +92,29 @@ describe('any JSON as a category body', () => {
         }
       }),
       { numRuns: 1000 },
+    )
+  })
+})
+
+describe('any JSON value or text as a source’s whole answer, through a real client', () => {
+  it('a read resolves with records and issues, or rejects with SourcesUnavailableError: never anything else', async () => {
+    const answer = fc.oneof(fc.jsonValue().map((value) => JSON.stringify(value) ?? 'null'), body.map((value) => JSON.stringify(value)), fc.string())
+    await fc.assert(
+      fc.asyncProperty(category, answer, answer, async (c, primaryBody, githubBody) => {
+        const client = createModelReferenceClient({
+          retries: 0,
+          fetch: async (request) => new Response(request.url.includes('/model_references/') ? primaryBody : githubBody, { headers: { 'content-type': 'application/json' } }),
+        })
+        try {
+          const result = await client.getModelReferenceResult(c)
+          for (const record of Object.values(result.models)) expect(Object.isFrozen(record)).toBe(true)
+          expect(Array.isArray(result.issues)).toBe(true)
+        } catch (error) {
+          expect(isSourcesUnavailableError(error)).toBe(true)
+        }
+        noPollution()
+      }),
+      { numRuns: 300 },
     )
   })
 })
