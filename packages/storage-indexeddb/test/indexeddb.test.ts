@@ -4,6 +4,7 @@ import { createModelReferenceClient, ModelReferenceManager, type ModelReferenceE
 import { createIndexedDbStorage } from '../src/index.js'
 import { describeStorageContract, realEnvelope } from '../../core/test/contract/storage-contract.js'
 import { startReferenceServer, type ReferenceServer } from '../../../e2e/reference-server.js'
+import { useFakeClock } from '../../core/test/helpers/clock.js'
 
 // fake-indexeddb stands in for the browser's IndexedDB here; real Chromium runs the same
 // adapter in the browser end-to-end tests.
@@ -114,12 +115,8 @@ describe('reload path: two managers over one IndexedDB', () => {
     server = await startReferenceServer()
   })
   afterAll(() => server.close())
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['Date'] })
-    vi.setSystemTime(new Date('2026-11-27T12:00:00Z'))
-  })
+  useFakeClock()
   afterEach(() => {
-    vi.useRealTimers()
     ModelReferenceManager.reset()
     server.reset()
   })
