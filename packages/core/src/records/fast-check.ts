@@ -26,6 +26,7 @@ type Holder = Record<string, unknown>
 
 const hasOwn = Object.prototype.hasOwnProperty
 const unsure: Check = () => false
+const EMPTY: readonly never[] = Object.freeze([])
 
 // `for...in` over a plain object yields only its own keys unless someone has added an
 // enumerable key to Object.prototype. That is checked once per run, so that the per-key
@@ -144,6 +145,8 @@ interface Field {
   readonly nullable: boolean
   readonly hasDefault: boolean
   readonly leaf: Leaf
+  /** The field holds a list (of any item type). */
+  readonly list: boolean
   readonly inner: Check
 }
 
@@ -167,6 +170,7 @@ function compileObject(entries: Readonly<Record<string, SchemaNode>>, freeze: bo
       nullable: node.type === 'nullish',
       hasDefault: optional && node.default !== undefined,
       leaf: leafOf(wrapped),
+      list: wrapped.type === 'array' && wrapped.pipe === undefined,
       inner: compileNode(wrapped, freeze),
     }
     byKey.set(key, field)
@@ -190,6 +194,12 @@ function compileObject(entries: Readonly<Record<string, SchemaNode>>, freeze: bo
       if (item === undefined || (item === null && field.nullable)) {
         if (!field.optional) return false
         if (field.hasDefault) holder[key] = defaultOf(field.node)
+        continue
+      }
+      // Most lists are empty: one shared frozen empty list is cheaper than freezing each.
+      if (field.list && Array.isArray(item) && item.length === 0) {
+        if (freeze) holder[key] = EMPTY
+        if (!field.optional) required++
         continue
       }
       switch (field.leaf) {
