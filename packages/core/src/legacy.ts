@@ -8,6 +8,7 @@ import { decodeJson, MalformedBodyError } from './sources/decode.js'
 import { fetchText, SourceRequestError } from './sources/http.js'
 import { githubUrlFor } from './sources/urls.js'
 import { isObject } from './convert/values.js'
+import { deepFreeze } from './records/freeze.js'
 
 /** A record in the legacy (v1 / GitHub) shape: validated, not converted. Unknown fields are kept. */
 export interface LegacyModelRecord {
@@ -47,11 +48,6 @@ const legacySchema = v.looseObject({
 })
 const legacyImageSchema = v.looseObject({ ...legacySchema.entries, baseline: v.string() })
 
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
-  Object.freeze(value)
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
-}
 
 /**
  * Fetches a category in the legacy shape that older consumers still read: the primary's

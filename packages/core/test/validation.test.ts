@@ -109,6 +109,17 @@ describe('hostile input', () => {
     await expect(client.getModel('image_generation', 'toString')).rejects.toBeInstanceOf(ModelNotFoundError)
   })
 
+  it('nesting deep enough to overflow a recursive walk is kept, frozen, and crashes nothing', async () => {
+    const depth = 300_000
+    const deep = '['.repeat(depth) + ']'.repeat(depth)
+    servePrimary('/v2/image_generation', `{"m": {"name": "m", "baseline": "flux_1", "nsfw": false, "deep": ${deep}}}`)
+    const model = (await ctx.client().getModel('image_generation', 'm')) as unknown as { deep: unknown[] }
+    let level: unknown = model.deep
+    for (let i = 0; i < depth - 1; i++) level = (level as unknown[])[0]
+    expect(level).toEqual([])
+    expect(Object.isFrozen(level)).toBe(true)
+  })
+
   it('a GitHub legacy file with hostile keys is converted without pollution', async () => {
     ctx.server.primaryDown({ kind: 'status', status: 404 })
     ctx.server.githubDown({ kind: 'body', body: '{"__proto__": {"name": "__proto__", "baseline": "stable diffusion 1", "config": {"files": [{"path": "a.ckpt"}], "download": [{"file_name": "a.ckpt", "file_url": "https://x"}]}, "requirements": {"__proto__": 1}}}' })

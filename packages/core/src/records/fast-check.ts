@@ -6,6 +6,8 @@
 // kinds our record schemas use and answers "not sure" for anything else, so it can never accept
 // what valibot would reject.
 
+import { deepFreeze } from './freeze.js'
+
 /** Checks `value` in place; `false` means "let valibot decide". */
 export type InPlaceCheck = (value: unknown) => boolean
 
@@ -47,11 +49,6 @@ function isPrototypeKey(key: string): boolean {
   return key === '__proto__' || key === 'constructor' || key === 'prototype'
 }
 
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
-  Object.freeze(value)
-  for (const key of Object.keys(value)) deepFreeze((value as Holder)[key])
-}
 
 function defaultOf(node: SchemaNode): unknown {
   return typeof node.default === 'function' ? (node.default as () => unknown)() : node.default

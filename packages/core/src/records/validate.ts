@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import type { ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceIssue } from './issues.js'
 import { beginCheckRun, compileInPlaceCheck, type InPlaceCheck } from './fast-check.js'
+import { deepFreeze } from './freeze.js'
 import { getRecordSchema } from './schemas.js'
 import type { ModelMap } from './types.js'
 import { isKnownControlNetStyle, isKnownImageBaseline, isKnownModelStyle } from './vocabulary.js'
@@ -25,11 +26,6 @@ const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'] as const
 
 type MutableRecord = Record<string, unknown>
 
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
-  Object.freeze(value)
-  for (const key of Object.keys(value)) deepFreeze((value as MutableRecord)[key])
-}
 
 function issuePath(issue: v.BaseIssue<unknown>): string {
   return issue.path?.map((item) => String(item.key)).join('.') ?? ''
