@@ -133,6 +133,7 @@ function isDataError(error: unknown): error is Error {
 const noop = (): void => {}
 
 const BROADCAST_UPDATED = 'horde-model-reference:updated'
+const FUTURE_TOLERANCE_MS = 60_000
 
 /**
  * A model reference client. Create one with {@link createModelReferenceClient}; the singleton
@@ -500,11 +501,20 @@ export class ModelReferenceClient {
     return now - entry.envelope.fetchedAt < this.#ttlMs() + this.options.maxStaleSeconds * 1000
   }
 
+  /**
+   * Fresh: younger than the TTL. A copy dated in the future (beyond a minute of clock skew: a
+   * copy stored by a machine whose clock runs ahead, or a clock set back) is not trusted to be fresh.
+   */
+  #isFresh(state: CategoryState, entry: Entry, now: number): boolean {
+    const age = now - entry.envelope.fetchedAt
+    return !state.invalidated && age >= -FUTURE_TOLERANCE_MS && age < this.#ttlMs()
+  }
+
   #resultOf(state: CategoryState): ModelReferenceResult | undefined {
     const entry = state.entry
     if (entry === undefined) return undefined
     const { envelope } = entry
-    const stale = state.invalidated || state.failure !== undefined || Date.now() - envelope.fetchedAt >= this.#ttlMs()
+    const stale = state.failure !== undefined || !this.#isFresh(state, entry, Date.now())
     const base = { category: envelope.category, models: envelope.records as ModelMap<ModelReferenceCategory>, source: entry.servedFrom, fetchedAt: envelope.fetchedAt, issues: envelope.issues }
     if (!stale) return (entry.fresh ??= Object.freeze({ ...base, stale: false }))
     return (entry.stale ??= Object.freeze({ ...base, stale: true, ...(state.failure !== undefined && { error: state.failure.error }) }))
@@ -529,7 +539,7 @@ export class ModelReferenceClient {
     const entry = state.entry
     const now = Date.now()
     if (entry !== undefined) {
-      const fresh = !state.invalidated && now - entry.envelope.fetchedAt < this.#ttlMs()
+      const fresh = this.#isFresh(state, entry, now)
       // After a failed refresh the stale copy is served until retryAt, not refetched on every read.
       const backingOff = state.failure !== undefined && now < state.failure.retryAt && this.#withinMaxStale(entry, now)
       if (fresh || backingOff) return this.#resultOf(state)!

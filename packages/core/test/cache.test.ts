@@ -266,6 +266,20 @@ describe('storage', () => {
     expect(ctx.events.some((e) => e.type === 'storage-error')).toBe(true)
   })
 
+  it('a stored copy dated in the future (a skewed clock) is not trusted to be fresh', async () => {
+    const storage = createMemoryStorage()
+    const writer = ctx.client({ storage })
+    await writer.getModelReference('blip')
+    const stored = (await storage.get(envelopeKey('blip'))) as { fetchedAt: number }
+    // As a machine whose clock runs a day ahead would have written it.
+    await storage.set(envelopeKey('blip'), { ...structuredClone(stored), fetchedAt: stored.fetchedAt + 86_400_000 }, { retentionSeconds: 600, metadata: { format: ENVELOPE_FORMAT, category: 'blip', source: 'primary', fetchedAt: 0 } })
+    const reader = ctx.client({ storage })
+    const result = await reader.getModelReferenceResult('blip')
+    expect(result.source).toBe('primary')
+    expect(result.stale).toBe(false)
+    expect(ctx.server.count('primary')).toBe(2)
+  })
+
   it('an envelope of an older format is discarded and refetched, never misread', async () => {
     const storage = createMemoryStorage()
     const good = await ctx.client({ storage }).getModelReferenceResult('blip')

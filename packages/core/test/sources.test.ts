@@ -111,6 +111,13 @@ describe('fallback to GitHub on any primary failure', () => {
     expect(ctx.events.some((e) => e.type === 'fallback')).toBe(true)
   })
 
+  it('valid JSON mislabelled as text/html is accepted: the body decides, not the content type', async () => {
+    ctx.server.fault('/v2/blip', { kind: 'body', body: JSON.stringify(fixtureJson('derived-v2/blip.json')), contentType: 'text/html; charset=utf-8' })
+    const result = await ctx.client().getModelReferenceResult('blip')
+    expect(result.source).toBe('primary')
+    expect(Object.keys(result.models)).toHaveLength(2)
+  })
+
   it('retries 429 and 5xx only, `retries` times', async () => {
     ctx.server.primaryDown({ kind: 'status', status: 502 })
     await ctx.client({ retries: 2 }).getModelReference('blip')

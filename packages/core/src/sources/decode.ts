@@ -8,20 +8,22 @@ export class MalformedBodyError extends Error {
   }
 }
 
-/** Throws {@link MalformedBodyError} when the body is an HTML page (an error page sent with status 200). */
+/**
+ * Throws {@link MalformedBodyError} when the body is an HTML page (an error page sent with
+ * status 200). The body decides, not the `Content-Type`: static hosts often mislabel data.
+ */
 export function rejectHtml(body: FetchedBody): void {
-  const start = body.text.trimStart()
-  if (/\bhtml\b/i.test(body.contentType) || start.startsWith('<')) {
+  if (body.text.trimStart().startsWith('<')) {
     throw new MalformedBodyError(`an HTML page (content-type ${JSON.stringify(body.contentType)}), not model data`)
   }
 }
 
 /** Parses a JSON body. @throws {MalformedBodyError} for HTML or invalid JSON. */
 export function decodeJson(body: FetchedBody): unknown {
-  rejectHtml(body)
   try {
     return JSON.parse(body.text)
   } catch (error) {
+    rejectHtml(body)
     const detail = error instanceof Error ? error.message : String(error)
     throw new MalformedBodyError(`invalid JSON (${body.text.length} characters): ${detail}`)
   }
