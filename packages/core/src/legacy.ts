@@ -71,7 +71,7 @@ export async function loadLegacyCategory(
     try {
       let data: unknown
       try {
-        const body = await fetchText(url, { fetch: options.fetch, timeoutMs: options.timeoutMs, retries: options.retries, ...(signal !== undefined && { signal }) })
+        const body = await fetchText(url, { fetch: options.fetch, timeoutMs: options.timeoutMs, retries: options.retries, maxBodyBytes: options.maxBodyBytes, ...(signal !== undefined && { signal }) })
         data = decodeJson(body)
       } catch (error) {
         // The primary answers 404 for an empty category, and there is no legacy file for it.

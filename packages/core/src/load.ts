@@ -93,6 +93,7 @@ async function request(category: FetchableCategory, source: SourceName, url: str
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       retries: extra.retries ?? options.retries,
+      maxBodyBytes: options.maxBodyBytes,
       signal,
       acceptNotModified: extra.ifNoneMatch !== undefined,
       ...(Object.keys(headers).length > 0 && { headers }),

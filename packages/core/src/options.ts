@@ -76,6 +76,13 @@ export interface ModelReferenceOptions {
    */
   timeoutMs?: number
   /**
+   * The largest answer accepted from a source, in bytes; a larger one is a failure (the next
+   * source is tried), so that a runaway server cannot exhaust memory. The largest real file is
+   * about 1.1 MB.
+   * @default 33554432 (32 MiB)
+   */
+  maxBodyBytes?: number
+  /**
    * How many times a 429 or 5xx answer is retried (other failures go to the next source at once).
    * @default 2
    */
@@ -155,6 +162,7 @@ export interface NormalizedOptions {
   readonly ttlSeconds: number
   readonly maxStaleSeconds: number
   readonly timeoutMs: number
+  readonly maxBodyBytes: number
   readonly retries: number
   readonly prefetchStrategy: PrefetchStrategy
   readonly storage: StorageAdapter | undefined
@@ -180,6 +188,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   ttlSeconds: 60,
   maxStaleSeconds: 7 * 24 * 60 * 60,
   timeoutMs: 10_000,
+  maxBodyBytes: 32 * 1024 * 1024,
   retries: 2,
   prefetchStrategy: PrefetchStrategy.LAZY,
   strict: false,
@@ -272,6 +281,7 @@ export function normalizeOptions(options: ModelReferenceOptions = {}): Normalize
     maxStaleSeconds: number('maxStaleSeconds', options.maxStaleSeconds, DEFAULT_OPTIONS.maxStaleSeconds),
     // setTimeout's ceiling; a larger value would fire at once.
     timeoutMs: Math.min(number('timeoutMs', options.timeoutMs, DEFAULT_OPTIONS.timeoutMs, { min: 1 }), 2_147_483_647),
+    maxBodyBytes: number('maxBodyBytes', options.maxBodyBytes, DEFAULT_OPTIONS.maxBodyBytes, { integer: true, min: 1 }),
     retries: number('retries', options.retries, DEFAULT_OPTIONS.retries, { integer: true }),
     prefetchStrategy: strategy,
     storage,

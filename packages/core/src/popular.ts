@@ -64,6 +64,7 @@ async function getJson(category: ModelReferenceCategory, url: string, context: P
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       retries: options.retries,
+      maxBodyBytes: options.maxBodyBytes,
       ...(signal !== undefined && { signal }),
       ...(options.clientAgent !== undefined && { headers: { 'Client-Agent': options.clientAgent } }),
     })

@@ -118,6 +118,20 @@ describe('fallback to GitHub on any primary failure', () => {
     expect(Object.keys(result.models)).toHaveLength(2)
   })
 
+  it('an answer larger than maxBodyBytes is a failure: by its Content-Length, or while it streams', async () => {
+    // The primary's blip file is 1 441 bytes, GitHub's 1 071.
+    const declared = await ctx.client({ maxBodyBytes: 1200 }).getModelReferenceResult('blip')
+    expect(declared.source).toBe('github')
+    expect(ctx.events.find((e) => e.type === 'source-failed')).toMatchObject({ attempt: { source: 'primary', kind: 'malformed', message: expect.stringContaining('maxBodyBytes') } })
+    ctx.events.length = 0
+    // Sent in chunks with no Content-Length: stopped once the bytes received pass the limit.
+    ctx.server.fault('/v2/blip', { kind: 'trickle', intervalMs: 1, chunks: 6 })
+    const streamed = await ctx.client({ maxBodyBytes: 1200 }).getModelReferenceResult('blip')
+    expect(streamed.source).toBe('github')
+    expect(ctx.events.find((e) => e.type === 'source-failed')).toMatchObject({ attempt: { kind: 'malformed' } })
+    await expect(ctx.client({ maxBodyBytes: 1000 }).getModelReference('blip')).rejects.toThrow(/maxBodyBytes/)
+  })
+
   it('retries 429 and 5xx only, `retries` times', async () => {
     ctx.server.primaryDown({ kind: 'status', status: 502 })
     await ctx.client({ retries: 2 }).getModelReference('blip')

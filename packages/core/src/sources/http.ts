@@ -16,7 +16,7 @@ export interface FetchedBody {
 /** A request that failed for a reason the caller may fall back from. */
 export class SourceRequestError extends Error {
   constructor(
-    readonly kind: Extract<SourceFailureKind, 'http' | 'timeout' | 'network'>,
+    readonly kind: Extract<SourceFailureKind, 'http' | 'timeout' | 'network' | 'malformed'>,
     message: string,
     readonly status?: number,
   ) {
@@ -36,6 +36,40 @@ export interface FetchTextOptions {
   readonly signal?: AbortSignal
   /** Resolve with a 304 answer (its body empty) instead of failing: for `If-None-Match` requests. */
   readonly acceptNotModified?: boolean
+  /** The largest body accepted, in bytes. */
+  readonly maxBodyBytes?: number
+}
+
+/** A body larger than `maxBodyBytes`. */
+export class BodyTooLargeError extends Error {
+  constructor(limit: number) {
+    super(`the body is larger than maxBodyBytes (${limit} bytes)`)
+    this.name = 'BodyTooLargeError'
+  }
+}
+
+/**
+ * Reads a body as text, stopping (and cancelling the stream) as soon as it exceeds `limit`
+ * bytes, so that an endless or huge answer cannot exhaust memory within the timeout.
+ */
+async function readText(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'))
+  if (declared > limit) throw new BodyTooLargeError(limit)
+  if (response.body === null) return response.text()
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let received = 0
+  let text = ''
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return text + decoder.decode()
+    received += value.byteLength
+    if (received > limit) {
+      void reader.cancel().catch(() => undefined)
+      throw new BodyTooLargeError(limit)
+    }
+    text += decoder.decode(value, { stream: true })
+  }
 }
 
 // A Retry-After longer than this is not waited for: the caller goes to the next source instead.
@@ -119,7 +153,7 @@ export async function fetchText(url: string, options: FetchTextOptions): Promise
   if (options.headers !== undefined) kyOptions.headers = { ...options.headers }
   try {
     const response = await ky.get(url, kyOptions)
-    const text = await Promise.race([response.text(), deadline!.expired])
+    const text = await Promise.race([readText(response, options.maxBodyBytes ?? Number.POSITIVE_INFINITY), deadline!.expired])
     return {
       url,
       status: response.status,
@@ -132,6 +166,7 @@ export async function fetchText(url: string, options: FetchTextOptions): Promise
   } catch (error) {
     if (signal?.aborted) throw signal.reason
     if (deadline?.timedOut) throw new SourceRequestError('timeout', `no complete response within ${timeoutMs} ms`)
+    if (error instanceof BodyTooLargeError) throw new SourceRequestError('malformed', error.message)
     if (isHTTPError(error)) {
       const { response } = error
       if (response.status === 304 && options.acceptNotModified === true) {
