@@ -20,7 +20,7 @@ import { normalizeOptions, type LockManagerLike, type ModelReferenceOptions, typ
 import type { ModelReferenceIssue } from './records/issues.js'
 import type { AnyModelRecord, ModelMap, RecordFor } from './records/types.js'
 import { validateRecords } from './records/validate.js'
-import { createQuery, type QueryFor } from './query/query.js'
+import { createQuery, type ModelQuery, type QueryFor } from './query/query.js'
 import { loadHordeStats, loadHordeStatus, rankPopularModels, type PopularModel, type PopularSortBy } from './popular.js'
 import { loadLegacyCategory, type LegacyModelReference } from './legacy.js'
 
@@ -334,9 +334,11 @@ export class ModelReferenceClient {
    * const sdxl = await client.query('image_generation').forBaseline('SDXL').excludeNsfw().orderBy('name').toArray()
    * ```
    */
-  query<C extends ModelReferenceCategory>(category: C): QueryFor<C> {
+  query<C extends ModelReferenceCategory>(category: C): QueryFor<C>
+  query(category: string): ModelQuery<ModelReferenceCategory>
+  query(category: string): ModelQuery<ModelReferenceCategory> {
     assertCategory(category)
-    return createQuery(category, () => this.getModelReference(category))
+    return createQuery(category, () => this.getModelReference(category)) as ModelQuery<ModelReferenceCategory>
   }
 
   /**

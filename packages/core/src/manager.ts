@@ -14,7 +14,7 @@ import { SingletonConflictError, type OptionConflict } from './errors/singleton-
 import type { RawModelReference } from './load.js'
 import type { LegacyModelReference } from './legacy.js'
 import type { PopularModel } from './popular.js'
-import type { QueryFor } from './query/query.js'
+import type { ModelQuery, QueryFor } from './query/query.js'
 import { normalizeOptions, type ModelReferenceOptions, type NormalizedOptions, type PrefetchStrategy } from './options.js'
 import type { AnyModelRecord, ModelMap, RecordFor } from './records/types.js'
 
@@ -157,7 +157,9 @@ export class ModelReferenceManager {
   }
 
   /** See {@link ModelReferenceClient.query}. */
-  query<C extends ModelReferenceCategory>(category: C): QueryFor<C> {
+  query<C extends ModelReferenceCategory>(category: C): QueryFor<C>
+  query(category: string): ModelQuery<ModelReferenceCategory>
+  query(category: string): ModelQuery<ModelReferenceCategory> {
     return this.#client.query(category)
   }
 

@@ -69,12 +69,17 @@ describe('singleton', () => {
     expect(ModelReferenceManager.hasInstance()).toBe(false)
   })
 
-  it('delegates reads to its client', async () => {
+  it('delegates reads, queries and the other helpers to its client', async () => {
     const manager = new ModelReferenceManager(options())
     const models = await manager.getModelReference('image_generation')
     expect(Object.keys(models)).toHaveLength(161)
     expect(manager.peek('image_generation')?.models).toBe(models)
     expect(await manager.client.getModelReference('image_generation')).toBe(models)
+    expect(await manager.query('image_generation').forBaseline('SDXL').count()).toBe(Object.values(models).filter((m) => m.baseline === 'stable_diffusion_xl').length)
+    const category: string = 'blip'
+    expect(await manager.query(category).count()).toBe(2)
+    expect((await manager.getLegacyModelReference('blip')).records.BLIP?.name).toBe('BLIP')
+    expect(await manager.getPopularModels('blip')).toEqual([])
   })
 })
 
