@@ -192,3 +192,15 @@ describe('strict mode on the real data', () => {
     expect(result.issues.map((i) => i.severity)).toEqual(['info', 'info', 'info', 'info'])
   })
 })
+
+describe('text records by upstream field name', () => {
+  it('accepts parameters_count (as upstream’s own JSON helper writes it) as parameters; a record with neither is skipped', async () => {
+    const body = { a: { name: 'a/Model-7B', parameters_count: 7_000_000_000 }, b: { name: 'b/Model-8B', parameters: 8_000_000_000 }, c: { name: 'c/NoSize' } }
+    servePrimary('/v2/text_generation', body)
+    const result = await ctx.client().getModelReferenceResult('text_generation')
+    expect(result.models['a/Model-7B']?.parameters).toBe(7_000_000_000)
+    expect(result.models['b/Model-8B']?.parameters).toBe(8_000_000_000)
+    expect(result.models['c/NoSize']).toBeUndefined()
+    expect(result.issues).toEqual([expect.objectContaining({ key: 'c', path: 'parameters', severity: 'error' })])
+  })
+})

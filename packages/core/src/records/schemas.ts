@@ -97,7 +97,9 @@ function buildSchema(category: ModelReferenceCategory) {
     case 'text_generation':
       return v.looseObject({
         ...base,
-        parameters: v.number(),
+        // Required, but may come as upstream's field name `parameters_count` (validate.ts).
+        parameters: v.optional(v.number()),
+        parameters_count: v.optional(v.number()),
         baseline: optionalString,
         nsfw: v.nullish(v.boolean(), false),
         style: optionalString,

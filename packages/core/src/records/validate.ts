@@ -123,6 +123,15 @@ export function validateRecords<C extends ModelReferenceCategory>(
       }
       for (const field of Object.keys(record)) deepFreeze(record[field])
     }
+    // Upstream accepts text records by field name as well as by alias (its own JSON helper
+    // writes `parameters_count`): either gives `parameters`; neither skips the record.
+    if (category === 'text_generation' && typeof record.parameters !== 'number') {
+      if (typeof record.parameters_count !== 'number') {
+        issues.push({ category, severity: 'error', key, path: 'parameters', message: 'a text model needs parameters (or parameters_count); record skipped' })
+        return
+      }
+      record.parameters = record.parameters_count
+    }
     checkVocabulary(category, key, record, issues)
     const name = record.name as string
     if (Object.prototype.hasOwnProperty.call(models, name)) {
