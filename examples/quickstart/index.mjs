@@ -19,5 +19,6 @@ try {
 } catch (error) {
   if (!isHordeModelReferenceError(error) && !(error instanceof TypeError)) throw error
   console.error(`Could not read the model reference.\n${error.message}`)
+  console.error('To use a mirror, set HORDE_MODEL_REFERENCE_PRIMARY_URL and/or HORDE_MODEL_REFERENCE_GITHUB_URL.')
   process.exitCode = 1
 }

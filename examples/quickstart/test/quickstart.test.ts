@@ -45,6 +45,7 @@ describe('examples/quickstart (Node)', () => {
     expect(stderr).toContain('Could not load model reference category "image_generation"')
     expect(stderr).toContain('primary http://127.0.0.1:1/api/model_references/v2/image_generation: network')
     expect(stderr).toContain('github http://127.0.0.1:1/Haidra-Org/AI-Horde-image-model-reference/refs/heads/main/stable_diffusion.json: network')
+    expect(stderr).toContain('set HORDE_MODEL_REFERENCE_PRIMARY_URL and/or HORDE_MODEL_REFERENCE_GITHUB_URL')
     expect(ms).toBeLessThan(5_000)
   })
 })
