@@ -6,8 +6,8 @@ import { fixtureBytes } from './fixtures.js'
 export type Fault =
   /** Answer with this status (and optional body and headers). */
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
-  /** Answer 200 with this body and content type. */
-  | { kind: 'body'; body: string; contentType?: string; status?: number; headers?: Record<string, string> }
+  /** Answer 200 with this body (text, or bytes such as a gzip stream) and content type. */
+  | { kind: 'body'; body: string | Buffer; contentType?: string; status?: number; headers?: Record<string, string> }
   /** Never answer. */
   | { kind: 'hang' }
   /** Send headers, then part of the body, then never finish. */

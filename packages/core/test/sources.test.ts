@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import {
   isSourcesUnavailableError,
@@ -130,6 +131,15 @@ describe('fallback to GitHub on any primary failure', () => {
     expect(streamed.source).toBe('github')
     expect(ctx.events.find((e) => e.type === 'source-failed')).toMatchObject({ attempt: { kind: 'malformed' } })
     await expect(ctx.client({ maxBodyBytes: 1000 }).getModelReference('blip')).rejects.toThrow(/maxBodyBytes/)
+  })
+
+  it('a small gzip body that inflates past maxBodyBytes is stopped: the limit counts decompressed bytes', async () => {
+    const bomb = gzipSync(Buffer.from(`{"x": "${' '.repeat(4 * 1024 * 1024)}"}`))
+    expect(bomb.length).toBeLessThan(10_000)
+    ctx.server.fault('/v2/blip', { kind: 'body', body: bomb, headers: { 'content-encoding': 'gzip' } })
+    const result = await ctx.client({ maxBodyBytes: 1024 * 1024 }).getModelReferenceResult('blip')
+    expect(result.source).toBe('github')
+    expect(ctx.events.find((e) => e.type === 'source-failed')).toMatchObject({ attempt: { source: 'primary', kind: 'malformed', message: expect.stringContaining('maxBodyBytes') } })
   })
 
   it('retries 429 and 5xx only, `retries` times', async () => {

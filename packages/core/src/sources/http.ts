@@ -55,21 +55,31 @@ export class BodyTooLargeError extends Error {
 async function readText(response: Response, limit: number): Promise<string> {
   const declared = Number(response.headers.get('content-length'))
   if (declared > limit) throw new BodyTooLargeError(limit)
+  // Counted as it arrives, after any decompression: a Content-Length (of the compressed bytes,
+  // and often hidden by CORS) cannot bound what a decompressed body becomes.
   if (response.body === null) return response.text()
   const reader = response.body.getReader()
-  const decoder = new TextDecoder()
+  const chunks: Uint8Array[] = []
   let received = 0
-  let text = ''
   for (;;) {
     const { done, value } = await reader.read()
-    if (done) return text + decoder.decode()
+    if (done) break
     received += value.byteLength
     if (received > limit) {
       void reader.cancel().catch(() => undefined)
       throw new BodyTooLargeError(limit)
     }
-    text += decoder.decode(value, { stream: true })
+    chunks.push(value)
   }
+  const bytes = chunks.length === 1 ? chunks[0]! : new Uint8Array(received)
+  if (chunks.length > 1) {
+    let offset = 0
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset)
+      offset += chunk.byteLength
+    }
+  }
+  return new TextDecoder().decode(bytes)
 }
 
 // A Retry-After longer than this is not waited for: the caller goes to the next source instead.
