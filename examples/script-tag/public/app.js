@@ -96,6 +96,7 @@
     status.className = result.stale ? 'stale' : ''
     status.dataset.source = result.source
     status.dataset.stale = String(result.stale)
+    status.dataset.fetchedAt = String(result.fetchedAt)
   }
 
   function show(next) {
