@@ -1,11 +1,9 @@
 import * as v from 'valibot'
 import { getCategoryDescriptor, type FetchableCategory } from './categories.js'
-import { SourcesUnavailableError, type SourceAttempt } from './errors/sources-unavailable.js'
-import type { ModelReferenceEvent } from './events.js'
-import type { NormalizedOptions } from './options.js'
+import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import type { ModelReferenceIssue } from './records/issues.js'
 import { decodeJson, MalformedBodyError } from './sources/decode.js'
-import { fetchText, SourceRequestError } from './sources/http.js'
+import { firstSuccess, request, SourceFailed, type RequestContext } from './sources/request.js'
 import { githubUrlFor } from './sources/urls.js'
 import { isObject } from './convert/values.js'
 import { deepFreeze } from './records/freeze.js'
@@ -54,52 +52,40 @@ const legacyImageSchema = v.looseObject({ ...legacySchema.entries, baseline: v.s
  * `/model_references/v1/{category}`, else the GitHub file (`db.json` for text). Each record is
  * validated on its own and an invalid one is skipped with an issue; nothing is converted.
  */
-export async function loadLegacyCategory(
-  category: FetchableCategory,
-  context: { readonly options: NormalizedOptions; readonly signal: AbortSignal | undefined; readonly emit: (event: ModelReferenceEvent) => void },
-): Promise<LegacyModelReference> {
-  const { options, signal, emit } = context
+export async function loadLegacyCategory(category: FetchableCategory, context: RequestContext): Promise<LegacyModelReference> {
+  const { options } = context
   const sources: ['primary' | 'github', string][] = [['primary', `${options.primaryUrl}/model_references/v1/${encodeURIComponent(category)}`]]
   const github = githubUrlFor(category, options)
   // Older consumers read the text repository's db.json (the legacy JSON), not models.csv.
   if (options.githubFallback && github !== undefined) sources.push(['github', category === 'text_generation' ? github.replace(/models\.csv$/, 'db.json') : github])
   const noLegacyFormat = getCategoryDescriptor(category).githubSource === null
   const schema = category === 'image_generation' ? legacyImageSchema : legacySchema
-  const attempts: SourceAttempt[] = []
-  for (const [source, url] of sources) {
-    emit({ type: 'request', category, source, url })
+  const outcome = await firstSuccess(category, sources, context, async (source, url): Promise<LegacyModelReference> => {
+    let data: unknown
     try {
-      let data: unknown
-      try {
-        const body = await fetchText(url, { fetch: options.fetch, timeoutMs: options.timeoutMs, retries: options.retries, maxBodyBytes: options.maxBodyBytes, ...(signal !== undefined && { signal }) })
-        data = decodeJson(body)
-      } catch (error) {
-        // The primary answers 404 for an empty category, and there is no legacy file for it.
-        if (error instanceof SourceRequestError && error.status === 404 && noLegacyFormat) data = {}
-        else throw error
-      }
-      if (Array.isArray(data) && data.length === 0) data = {}
-      if (!isObject(data)) throw new MalformedBodyError('a legacy category is a JSON object keyed by model name')
-      const records: Record<string, LegacyModelRecord> = Object.create(null)
-      const issues: ModelReferenceIssue[] = []
-      for (const key of Object.keys(data)) {
-        const result = v.safeParse(schema, data[key])
-        if (result.success) {
-          deepFreeze(result.output)
-          records[key] = result.output as LegacyModelRecord
-        } else {
-          for (const issue of result.issues) issues.push({ category, severity: 'error', key, path: issue.path?.map((p) => String(p.key)).join('.') ?? '', message: `${issue.message}; record skipped` })
-        }
-      }
-      if (Object.keys(records).length === 0 && !noLegacyFormat) throw new MalformedBodyError(issues.length > 0 ? 'no valid record' : 'the body holds no records')
-      return Object.freeze({ category, source, url, fetchedAt: Date.now(), records: Object.freeze(records), issues: Object.freeze(issues) })
+      data = decodeJson(await request(category, source, url, context))
     } catch (error) {
-      if (signal?.aborted) throw signal.reason
-      if (!(error instanceof SourceRequestError) && !(error instanceof MalformedBodyError)) throw error
-      const attempt: SourceAttempt = { source, url, kind: error instanceof SourceRequestError ? error.kind : 'malformed', message: error.message, ...(error instanceof SourceRequestError && error.status !== undefined && { status: error.status }) }
-      attempts.push(attempt)
-      emit({ type: 'source-failed', category, attempt })
+      // The primary answers 404 for an empty category, and there is no legacy file for it.
+      if (error instanceof SourceFailed && error.status === 404 && noLegacyFormat) data = {}
+      else if (error instanceof MalformedBodyError) throw new SourceFailed('malformed', error.message)
+      else throw error
     }
-  }
-  throw new SourcesUnavailableError(category, attempts)
+    if (Array.isArray(data) && data.length === 0) data = {}
+    if (!isObject(data)) throw new SourceFailed('malformed', 'a legacy category is a JSON object keyed by model name')
+    const records: Record<string, LegacyModelRecord> = Object.create(null)
+    const issues: ModelReferenceIssue[] = []
+    for (const key of Object.keys(data)) {
+      const result = v.safeParse(schema, data[key])
+      if (result.success) {
+        deepFreeze(result.output)
+        records[key] = result.output as LegacyModelRecord
+      } else {
+        for (const issue of result.issues) issues.push({ category, severity: 'error', key, path: issue.path?.map((p) => String(p.key)).join('.') ?? '', message: `${issue.message}; record skipped` })
+      }
+    }
+    if (Object.keys(records).length === 0 && !noLegacyFormat) throw new SourceFailed('malformed', issues.length > 0 ? 'no valid record' : 'the body holds no records')
+    return Object.freeze({ category, source, url, fetchedAt: Date.now(), records: Object.freeze(records), issues: Object.freeze(issues) })
+  })
+  if ('value' in outcome) return outcome.value
+  throw new SourcesUnavailableError(category, outcome.attempts)
 }

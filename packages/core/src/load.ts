@@ -2,16 +2,16 @@ import { getCategoryDescriptor, type FetchableCategory } from './categories.js'
 import { convertLegacyJson } from './convert/legacy-json.js'
 import { convertTextCsv, type ConversionResult } from './convert/text-csv.js'
 import { isObject } from './convert/values.js'
-import type { ReferenceSourceName as SourceName, SourceAttempt, SourceFailureKind } from './errors/sources-unavailable.js'
+import type { ReferenceSourceName as SourceName } from './errors/sources-unavailable.js'
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import { ValidationError } from './errors/validation.js'
-import type { ModelReferenceEvent } from './events.js'
 import type { CategoryEnvelope } from './cache/envelope.js'
 import type { NormalizedOptions } from './options.js'
 import type { ModelReferenceIssue } from './records/issues.js'
 import { validateRecords, type ValidatedModels } from './records/validate.js'
 import { decodeJson, MalformedBodyError, rejectHtml } from './sources/decode.js'
-import { fetchText, SourceRequestError, type FetchedBody } from './sources/http.js'
+import type { FetchedBody } from './sources/http.js'
+import { firstSuccess, request, SourceFailed, type RequestContext } from './sources/request.js'
 import { githubUrlFor, primaryUrlFor } from './sources/urls.js'
 
 /** A category loaded from a source: validated records and where they came from. */
@@ -40,10 +40,7 @@ export interface UnchangedCategory {
 }
 
 /** What a load needs from the client. */
-export interface LoadContext {
-  readonly options: NormalizedOptions
-  readonly signal: AbortSignal | undefined
-  readonly emit: (event: ModelReferenceEvent) => void
+export interface LoadContext extends RequestContext {
   /** The copy being refreshed, if any: lets a source confirm it is unchanged instead of sending it again. */
   readonly previous?: CategoryEnvelope
 }
@@ -62,48 +59,9 @@ function conditionalRequestsAllowed(options: NormalizedOptions): boolean {
   return options.conditionalRequests === true || (options.conditionalRequests === 'auto' && !corsApplies())
 }
 
-class SourceFailed extends Error {
-  constructor(
-    readonly kind: SourceFailureKind,
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message)
-  }
-}
-
 /** Categories with no GitHub source: for them an empty answer (or a 404) is a valid empty category. */
 function emptyIsValid(category: FetchableCategory): boolean {
   return getCategoryDescriptor(category).githubSource === null
-}
-
-interface RequestOptions {
-  readonly ifNoneMatch?: string
-  readonly retries?: number
-}
-
-async function request(category: FetchableCategory, source: SourceName, url: string, context: LoadContext, extra: RequestOptions = {}): Promise<FetchedBody> {
-  const { options, signal, emit } = context
-  emit({ type: 'request', category, source, url })
-  const headers: Record<string, string> = {}
-  if (source === 'primary' && options.clientAgent !== undefined) headers['Client-Agent'] = options.clientAgent
-  if (extra.ifNoneMatch !== undefined) headers['If-None-Match'] = extra.ifNoneMatch
-  try {
-    const body = await fetchText(url, {
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      retries: extra.retries ?? options.retries,
-      maxBodyBytes: options.maxBodyBytes,
-      signal,
-      acceptNotModified: extra.ifNoneMatch !== undefined,
-      ...(Object.keys(headers).length > 0 && { headers }),
-    })
-    emit({ type: 'response', category, source, url, status: body.status, bytes: body.text.length, durationMs: body.durationMs })
-    return body
-  } catch (error) {
-    if (error instanceof SourceRequestError) throw new SourceFailed(error.kind, error.message, error.status)
-    throw error
-  }
 }
 
 /** Records ready for validation: converted pairs, or a v2 body's object as it was parsed. */
@@ -212,32 +170,6 @@ function sourcesFor(category: FetchableCategory, options: NormalizedOptions): [S
 }
 
 /**
- * Asks each source in turn until `load` succeeds. A {@link SourceFailed} is recorded and the
- * next source tried; anything else (an abort, a bug) is thrown at once.
- */
-async function firstSuccess<T>(
-  category: FetchableCategory,
-  context: LoadContext,
-  load: (source: SourceName, url: string) => Promise<T>,
-): Promise<{ value: T } | { attempts: SourceAttempt[] }> {
-  const attempts: SourceAttempt[] = []
-  const sources = sourcesFor(category, context.options)
-  for (const [source, url] of sources) {
-    context.signal?.throwIfAborted()
-    try {
-      return { value: await load(source, url) }
-    } catch (error) {
-      if (!(error instanceof SourceFailed)) throw error
-      const attempt: SourceAttempt = { source, url, kind: error.kind, message: error.message, ...(error.status !== undefined && { status: error.status }) }
-      attempts.push(attempt)
-      context.emit({ type: 'source-failed', category, attempt })
-      if (source === 'primary' && sources.length > 1) context.emit({ type: 'fallback', category, from: 'primary', to: 'github', reason: attempt })
-    }
-  }
-  return { attempts }
-}
-
-/**
  * Loads one category: the primary first, then, on any failure, the GitHub legacy file
  * converted to v2. Resolves with validated records, or with `unchanged: true` when a source
  * confirmed that `context.previous` is still current; or rejects with
@@ -246,7 +178,7 @@ async function firstSuccess<T>(
  */
 export async function loadCategory<C extends FetchableCategory>(category: C, context: LoadContext): Promise<LoadedCategory<C> | UnchangedCategory> {
   const strictIssues: ModelReferenceIssue[] = []
-  const outcome = await firstSuccess(category, context, (source, url) => loadFrom(category, source, url, context, strictIssues))
+  const outcome = await firstSuccess(category, sourcesFor(category, context.options), context, (source, url) => loadFrom(category, source, url, context, strictIssues))
   if ('value' in outcome) return outcome.value
   if (strictIssues.length > 0) throw new ValidationError(category, strictIssues, outcome.attempts)
   throw new SourcesUnavailableError(category, outcome.attempts)
@@ -266,7 +198,7 @@ export interface RawModelReference {
 
 /** Fetches a category's body with the same primary-then-GitHub order, without converting it. */
 export async function loadRawCategory(category: FetchableCategory, context: LoadContext): Promise<RawModelReference> {
-  const outcome = await firstSuccess(category, context, async (source, url): Promise<RawModelReference> => {
+  const outcome = await firstSuccess(category, sourcesFor(category, context.options), context, async (source, url): Promise<RawModelReference> => {
     const body = await request(category, source, url, context).catch((error: unknown) => {
       if (error instanceof SourceFailed && error.status === 404 && source === 'primary' && emptyIsValid(category)) return undefined
       throw error

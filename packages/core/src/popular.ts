@@ -1,11 +1,9 @@
 import * as v from 'valibot'
 import type { ModelReferenceCategory } from './categories.js'
 import { getModelNameVariants } from './convert/text-names.js'
-import { SourcesUnavailableError, type SourceAttempt } from './errors/sources-unavailable.js'
-import type { ModelReferenceEvent } from './events.js'
-import type { NormalizedOptions } from './options.js'
+import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import type { ModelMap, RecordFor } from './records/types.js'
-import { fetchText, SourceRequestError } from './sources/http.js'
+import { attemptOf, request, SourceFailed, type RequestContext } from './sources/request.js'
 
 /** How {@link ModelReferenceClient.getPopularModels} ranks models. */
 export type PopularSortBy = 'worker_count' | 'usage_day' | 'usage_month' | 'usage_total'
@@ -46,43 +44,18 @@ const counts = v.optional(v.record(v.string(), v.number()), {})
 const modelStats = v.looseObject({ day: counts, month: counts, total: counts })
 type ModelStats = v.InferOutput<typeof modelStats>
 
-/** What the popular-models loader needs from the client. */
-export interface PopularContext {
-  readonly options: NormalizedOptions
-  readonly signal: AbortSignal | undefined
-  readonly emit: (event: ModelReferenceEvent) => void
-}
-
-async function getJson(category: ModelReferenceCategory, url: string, context: PopularContext): Promise<unknown> {
-  const { options, signal, emit } = context
-  emit({ type: 'request', category, source: 'horde-api', url })
-  const attempt = (kind: SourceAttempt['kind'], message: string, status?: number): SourcesUnavailableError =>
-    new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind, message, ...(status !== undefined && { status }) }])
-  let text: string
+async function getJson(category: ModelReferenceCategory, url: string, context: RequestContext): Promise<unknown> {
   try {
-    const body = await fetchText(url, {
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      maxBodyBytes: options.maxBodyBytes,
-      ...(signal !== undefined && { signal }),
-      ...(options.clientAgent !== undefined && { headers: { 'Client-Agent': options.clientAgent } }),
-    })
-    emit({ type: 'response', category, source: 'horde-api', url, status: body.status, bytes: body.text.length, durationMs: body.durationMs })
-    text = body.text
+    return JSON.parse((await request(category, 'horde-api', url, context)).text) as unknown
   } catch (error) {
-    if (error instanceof SourceRequestError) throw attempt(error.kind, error.message, error.status)
+    if (error instanceof SourceFailed) throw new SourcesUnavailableError(category, [attemptOf('horde-api', url, error)])
+    if (error instanceof SyntaxError) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: 'invalid JSON' }])
     throw error
-  }
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    throw attempt('malformed', 'invalid JSON')
   }
 }
 
 /** Fetches the Horde's live status of a category's models (image or text). */
-export async function loadHordeStatus(category: 'image_generation' | 'text_generation', context: PopularContext): Promise<ActiveModel[]> {
+export async function loadHordeStatus(category: 'image_generation' | 'text_generation', context: RequestContext): Promise<ActiveModel[]> {
   const url = `${context.options.hordeApiUrl}/v2/status/models?type=${category === 'image_generation' ? 'image' : 'text'}`
   const data = await getJson(category, url, context)
   if (!Array.isArray(data)) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: 'not a list of models' }])
@@ -93,7 +66,7 @@ export async function loadHordeStatus(category: 'image_generation' | 'text_gener
 }
 
 /** Fetches how often each of a category's models was used (image or text). */
-export async function loadHordeStats(category: 'image_generation' | 'text_generation', context: PopularContext): Promise<ModelStats> {
+export async function loadHordeStats(category: 'image_generation' | 'text_generation', context: RequestContext): Promise<ModelStats> {
   const url = `${context.options.hordeApiUrl}/v2/stats/${category === 'image_generation' ? 'img' : 'text'}/models`
   const result = v.safeParse(modelStats, await getJson(category, url, context))
   if (!result.success) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: result.issues[0].message }])
