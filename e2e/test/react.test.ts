@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { launchChromium, loopbackContext } from '../browser.js'
+import { describe, expect, it } from 'vitest'
+import { loopbackContext } from '../browser.js'
+import { useChromiumSite } from '../hooks.js'
 import { fixtureJson } from '../fixtures.js'
-import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
 import { startAppServer } from '../../examples/react/serve-app.mjs'
 
 // The React demo (built by `pnpm build`) in real Chromium against the loopback reference server.
 describe('examples/react demo in Chromium', () => {
-  let browser: Browser
-  let server: ReferenceServer
-  let app: { origin: string; close(): Promise<void> }
-  beforeAll(async () => {
-    ;[browser, server, app] = await Promise.all([launchChromium(), startReferenceServer(), startAppServer()])
-  }, 60_000)
-  afterAll(async () => {
-    await Promise.all([browser?.close(), server?.close(), app?.close()])
-  })
+  const ctx = useChromiumSite(startAppServer)
 
   it('renders the image models and filters them by baseline', async () => {
-    const context = await loopbackContext(browser)
+    const context = await loopbackContext(ctx.browser)
     const tab = await context.newPage()
     const errors: string[] = []
     tab.on('pageerror', (error) => errors.push(error.message))
-    await tab.goto(`${app.origin}/?primaryUrl=${encodeURIComponent(server.primaryUrl)}&githubUrl=${encodeURIComponent(server.githubUrl)}`)
+    await tab.goto(ctx.url())
     await tab.waitForSelector('#status[data-source="primary"]', { timeout: 15_000 })
     expect(await tab.locator('#status').textContent()).toBe('161 image models from primary')
     expect(await tab.locator('#model').getAttribute('data-count')).toBe('161')
@@ -38,7 +29,7 @@ describe('examples/react demo in Chromium', () => {
     await tab.waitForSelector('#details')
     expect(await tab.locator('#details dd').first().textContent()).toBe(flux[0]!.name)
     expect(errors).toEqual([])
-    expect(server.count('primary')).toBe(1)
+    expect(ctx.server.count('primary')).toBe(1)
     await context.close()
   })
 })

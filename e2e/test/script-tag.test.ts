@@ -1,23 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium, loopbackContext } from '../browser.js'
-import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { loopbackContext } from '../browser.js'
+import { useChromiumSite } from '../hooks.js'
 import { CSP, startStaticServer } from '../../examples/script-tag/serve.mjs'
 
 // The script-tag example in real Chromium: the IIFE bundle, IndexedDB, CORS and a strict CSP.
 describe('examples/script-tag in Chromium', () => {
-  let browser: Browser
-  let server: ReferenceServer
-  let page: { origin: string; close(): Promise<void> }
-  beforeAll(async () => {
-    ;[browser, server, page] = await Promise.all([launchChromium(), startReferenceServer(), startStaticServer()])
-  }, 60_000)
-  afterAll(async () => {
-    await Promise.all([browser?.close(), server?.close(), page?.close()])
-  })
-  afterEach(() => server.reset())
-
-  const url = (): string => `${page.origin}/?primaryUrl=${encodeURIComponent(server.primaryUrl)}&githubUrl=${encodeURIComponent(server.githubUrl)}`
+  const ctx = useChromiumSite(startStaticServer)
 
   async function open(tab: Page): Promise<string[]> {
     // Records CSP violations from inside the page (the init script is injected by the browser, not the page).
@@ -28,16 +17,16 @@ describe('examples/script-tag in Chromium', () => {
     })
     const errors: string[] = []
     tab.on('pageerror', (error) => errors.push(error.message))
-    await tab.goto(url())
+    await tab.goto(ctx.url())
     return errors
   }
 
   const rowCount = (tab: Page): Promise<number> => tab.locator('#models tbody tr').count()
 
   it('renders all 161 image models from the primary, under the strict CSP', async () => {
-    const context = await loopbackContext(browser)
+    const context = await loopbackContext(ctx.browser)
     const tab = await context.newPage()
-    const response = await tab.goto(page.origin)
+    const response = await tab.goto(ctx.site.origin)
     expect(response?.headers()['content-security-policy']).toBe(CSP)
     const errors = await open(tab)
     await tab.waitForSelector('#models tbody[data-count="161"]', { timeout: 15_000 })
@@ -46,7 +35,7 @@ describe('examples/script-tag in Chromium', () => {
     expect(await tab.locator('#status').textContent()).toMatch(/^161 models · source: primary · fetched \d+ s ago$/)
     expect(await tab.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([])
     expect(errors).toEqual([])
-    expect(server.count('github')).toBe(0)
+    expect(ctx.server.count('github')).toBe(0)
 
     // Search and sort.
     await tab.fill('#search', 'flux')
@@ -68,44 +57,44 @@ describe('examples/script-tag in Chromium', () => {
   })
 
   it('falls back to GitHub when the primary refuses CORS, and renders from IndexedDB after a reload with zero requests', async () => {
-    server.setPrimaryCors(false)
-    const context = await loopbackContext(browser)
+    ctx.server.setPrimaryCors(false)
+    const context = await loopbackContext(ctx.browser)
     const tab = await context.newPage()
     const errors = await open(tab)
     await tab.waitForSelector('#models tbody[data-count="161"]', { timeout: 15_000 })
     expect(await tab.locator('#status').getAttribute('data-source')).toBe('github')
     // The browser sent the primary request, then refused its answer (no CORS header).
-    expect(server.count('primary')).toBe(1)
-    expect(server.count('github')).toBe(1)
+    expect(ctx.server.count('primary')).toBe(1)
+    expect(ctx.server.count('github')).toBe(1)
     // No custom header may reach GitHub from a browser: it would need a preflight GitHub refuses.
-    expect(server.requests.filter((r) => r.method === 'OPTIONS')).toEqual([])
+    expect(ctx.server.requests.filter((r) => r.method === 'OPTIONS')).toEqual([])
     expect(errors).toEqual([])
 
     await new Promise((resolve) => setTimeout(resolve, 300)) // the IndexedDB write completes in the background
-    server.reset()
+    ctx.server.reset()
     await tab.reload()
     await tab.waitForSelector('#models tbody[data-count="161"]', { timeout: 15_000 })
     expect(await tab.locator('#status').getAttribute('data-source')).toBe('storage')
     expect(await tab.locator('#status').getAttribute('data-stale')).toBe('false')
-    expect(server.requests).toEqual([])
+    expect(ctx.server.requests).toEqual([])
     await context.close()
   })
 
   it('sends no cookie to the sources, even with one set for their host', async () => {
-    const context = await loopbackContext(browser)
+    const context = await loopbackContext(ctx.browser)
     await context.addCookies([{ name: 'session', value: 'secret', domain: '127.0.0.1', path: '/' }])
     const tab = await context.newPage()
     await open(tab)
     await tab.waitForSelector('#models tbody[data-count="161"]', { timeout: 15_000 })
-    expect(server.requests.length).toBeGreaterThan(0)
-    expect(server.requests.map((r) => r.headers.cookie)).toEqual(server.requests.map(() => undefined))
+    expect(ctx.server.requests.length).toBeGreaterThan(0)
+    expect(ctx.server.requests.map((r) => r.headers.cookie)).toEqual(ctx.server.requests.map(() => undefined))
     await context.close()
   })
 
   it('puts data into the page as text, never as HTML', async () => {
     const hostile = '<img src=x onerror="window.pwned=1"><b>bold</b>'
-    server.fault('/v2/image_generation', { kind: 'body', body: JSON.stringify({ x: { name: hostile, baseline: 'flux_1', nsfw: false, style: '<i>s</i>', showcases: ['javascript:alert(1)'] } }) })
-    const context = await loopbackContext(browser)
+    ctx.server.fault('/v2/image_generation', { kind: 'body', body: JSON.stringify({ x: { name: hostile, baseline: 'flux_1', nsfw: false, style: '<i>s</i>', showcases: ['javascript:alert(1)'] } }) })
+    const context = await loopbackContext(ctx.browser)
     const tab = await context.newPage()
     await open(tab)
     await tab.waitForSelector('#models tbody[data-count="1"]', { timeout: 15_000 })

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createModelReferenceClient } from '@horde-model-reference/core'
-import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
+import { useLoopbackServer } from '../hooks.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -74,21 +74,17 @@ describe('security', () => {
 })
 
 describe('no credentials are sent', () => {
-  let server: ReferenceServer
-  beforeAll(async () => {
-    server = await startReferenceServer()
-  })
-  afterAll(() => server.close())
+  const ctx = useLoopbackServer()
 
   it('requests carry no cookie, authorization or other credential, and only the primary gets a Client-Agent', async () => {
-    server.primaryDown({ kind: 'status', status: 404 })
-    await createModelReferenceClient({ primaryUrl: server.primaryUrl, githubUrl: server.githubUrl, clientAgent: 'app:1:me' }).getModelReference('blip')
-    expect(server.requests).toHaveLength(2)
-    for (const request of server.requests) {
+    ctx.server.primaryDown({ kind: 'status', status: 404 })
+    await createModelReferenceClient({ primaryUrl: ctx.server.primaryUrl, githubUrl: ctx.server.githubUrl, clientAgent: 'app:1:me' }).getModelReference('blip')
+    expect(ctx.server.requests).toHaveLength(2)
+    for (const request of ctx.server.requests) {
       expect(request.headers.cookie).toBeUndefined()
       expect(request.headers.authorization).toBeUndefined()
       expect(request.headers.apikey).toBeUndefined()
     }
-    expect(server.requests.map((r) => r.headers['client-agent'])).toEqual(['app:1:me', undefined])
+    expect(ctx.server.requests.map((r) => r.headers['client-agent'])).toEqual(['app:1:me', undefined])
   })
 })

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fixtureJson } from '../../../e2e/fixtures.js'
-import { startReferenceServer, type ReferenceServer } from '../../../e2e/reference-server.js'
+import { useLoopbackServer } from '../../../e2e/hooks.js'
 
 const script = fileURLToPath(new URL('../index.mjs', import.meta.url))
 
@@ -16,14 +16,10 @@ function run(env: Record<string, string>): Promise<{ code: number | null; stdout
 }
 
 describe('examples/quickstart (Node)', () => {
-  let server: ReferenceServer
-  beforeAll(async () => {
-    server = await startReferenceServer()
-  })
-  afterAll(() => server.close())
+  const ctx = useLoopbackServer()
 
   it('prints the count and the first five image models from a mirror', async () => {
-    const { code, stdout } = await run({ HORDE_MODEL_REFERENCE_PRIMARY_URL: server.primaryUrl, HORDE_MODEL_REFERENCE_GITHUB_URL: server.githubUrl })
+    const { code, stdout } = await run({ HORDE_MODEL_REFERENCE_PRIMARY_URL: ctx.server.primaryUrl, HORDE_MODEL_REFERENCE_GITHUB_URL: ctx.server.githubUrl })
     expect(code).toBe(0)
     const lines = stdout.trim().split('\n')
     expect(lines[0]).toBe('Found 161 image generation models')
@@ -34,7 +30,7 @@ describe('examples/quickstart (Node)', () => {
   })
 
   it('falls back to the GitHub mirror when the primary is unreachable', async () => {
-    const { code, stdout } = await run({ HORDE_MODEL_REFERENCE_PRIMARY_URL: 'http://127.0.0.1:1/api', HORDE_MODEL_REFERENCE_GITHUB_URL: server.githubUrl })
+    const { code, stdout } = await run({ HORDE_MODEL_REFERENCE_PRIMARY_URL: 'http://127.0.0.1:1/api', HORDE_MODEL_REFERENCE_GITHUB_URL: ctx.server.githubUrl })
     expect(code).toBe(0)
     expect(stdout).toContain('Found 161 image generation models')
   })

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createModelReferenceClient, envelopeMetadata, type ModelReferenceEvent } from '@horde-model-reference/core'
 import { createCloudflareKvStorage, KV_MIN_EXPIRATION_TTL_SECONDS, type KvNamespaceLike } from '../src/index.js'
 import { describeStorageContract, realEnvelope } from '../../core/test/contract/storage-contract.js'
+import { useLoopbackServer } from '../../../e2e/hooks.js'
 import { startReferenceServer, type ReferenceServer } from '../../../e2e/reference-server.js'
 import { bundleTestWorker } from './helpers.js'
 
@@ -85,17 +86,13 @@ describe('Cloudflare KV adapter', () => {
 })
 
 describe('a throwing binding never fails a read', () => {
-  let server: ReferenceServer
-  beforeAll(async () => {
-    server = await startReferenceServer()
-  })
-  afterAll(() => server.close())
+  const ctx = useLoopbackServer()
 
   it('reads from the source and reports the storage errors', async () => {
     const fail = (): Promise<never> => Promise.reject(new Error('KV GET failed: 500 Internal Server Error'))
     const broken: KvNamespaceLike = { get: fail, put: fail, delete: fail, list: fail }
     const events: ModelReferenceEvent[] = []
-    const client = createModelReferenceClient({ primaryUrl: server.primaryUrl, githubUrl: server.githubUrl, storage: createCloudflareKvStorage(broken), onEvent: (e) => events.push(e) })
+    const client = createModelReferenceClient({ primaryUrl: ctx.server.primaryUrl, githubUrl: ctx.server.githubUrl, storage: createCloudflareKvStorage(broken), onEvent: (e) => events.push(e) })
     const result = await client.getModelReferenceResult('blip')
     expect(result.source).toBe('primary')
     await vi.waitFor(() => expect(events.filter((e) => e.type === 'storage-error').map((e) => e.type === 'storage-error' && e.operation)).toEqual(['get', 'set']))
@@ -103,11 +100,7 @@ describe('a throwing binding never fails a read', () => {
 })
 
 describe('KV refusing a write (rate limit: one write per second per key)', () => {
-  let server: ReferenceServer
-  beforeAll(async () => {
-    server = await startReferenceServer()
-  })
-  afterAll(() => server.close())
+  const ctx = useLoopbackServer()
 
   it('is a storage-error event; the read is served and the next refresh writes again', async () => {
     let refuse = true
@@ -122,7 +115,7 @@ describe('KV refusing a write (rate limit: one write per second per key)', () =>
       list: async () => ({ keys: [], list_complete: true }),
     }
     const events: ModelReferenceEvent[] = []
-    const client = createModelReferenceClient({ primaryUrl: server.primaryUrl, githubUrl: server.githubUrl, storage: createCloudflareKvStorage(limited), onEvent: (e) => events.push(e) })
+    const client = createModelReferenceClient({ primaryUrl: ctx.server.primaryUrl, githubUrl: ctx.server.githubUrl, storage: createCloudflareKvStorage(limited), onEvent: (e) => events.push(e) })
     expect(Object.keys(await client.getModelReference('blip'))).toHaveLength(2)
     await vi.waitFor(() => expect(events.some((e) => e.type === 'storage-error' && e.operation === 'set' && /429/.test(String(e.error)))).toBe(true))
     refuse = false
