@@ -14,6 +14,8 @@ await build({
     emptyOutDir: true,
     minify: false,
     target: 'es2022',
+    // One file: the SDK's lazily loaded GitHub converters are inlined, as wrangler's esbuild does.
+    rolldownOptions: { output: { inlineDynamicImports: true } },
     lib: { entry: 'main.ts', formats: ['es'], fileName: () => 'main.js' },
   },
 })

@@ -1,3 +1,3 @@
 import { libraryConfig } from '../library.vite.js'
 
-export default libraryConfig(['@horde-model-reference/core', '@horde-model-reference/storage-indexeddb'])
+export default libraryConfig([/^@horde-model-reference\//])

@@ -14,10 +14,10 @@ interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void
 }
 
-// One client per isolate: a warm isolate answers from memory, a cold one from KV. Background
-// refreshes are handed to the context of the request being served.
+// One client per isolate: a warm isolate answers from memory, a cold one from KV. Each request
+// hands its own `waitUntil` to the read, which keeps that read's background refresh and KV
+// write alive after the response.
 let client: ModelReferenceClient | undefined
-let context: ExecutionContext | undefined
 
 function clientFor(env: Env): ModelReferenceClient {
   client ??= createModelReferenceClient({
@@ -26,14 +26,12 @@ function clientFor(env: Env): ModelReferenceClient {
     ttlSeconds: env.TTL_SECONDS ? Number(env.TTL_SECONDS) : 300,
     storage: createCloudflareKvStorage(env.MODEL_REFERENCE),
     staleWhileRevalidate: true,
-    waitUntil: (promise) => context?.waitUntil(promise),
   })
   return client
 }
 
 export default {
-  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    context = ctx
-    return createMirrorHandler(() => clientFor(env))(request)
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    return createMirrorHandler(() => clientFor(env))(request, { waitUntil: (promise) => ctx.waitUntil(promise) })
   },
 }

@@ -55,6 +55,23 @@ function json(status: number, value: unknown, headers: Record<string, string> = 
   return new Response(JSON.stringify(value), { status, headers: { ...CORS, 'content-type': 'application/json; charset=utf-8', ...headers } })
 }
 
+/** What the platform gives a handler per request. */
+export interface MirrorRequestContext {
+  /** Keeps background work (a refresh, a storage write) alive after the response: a Worker's `ctx.waitUntil.bind(ctx)`. */
+  readonly waitUntil?: (promise: Promise<unknown>) => void
+}
+
+function decodeCategory(path: string): string | undefined {
+  const match = (LAST_UPDATED_ROUTE.exec(path) ?? CATEGORY_ROUTE.exec(path))?.[1]
+  if (match === undefined) return undefined
+  try {
+    return decodeURIComponent(match)
+  } catch {
+    // A malformed percent-escape (`/v2/%E0%A4%A`) names no category.
+    return undefined
+  }
+}
+
 /**
  * A fetch handler that serves the model reference the way the PRIMARY does, from the SDK's
  * cache: `GET /api/model_references/v2/{category}` (and `.../metadata/{category}/last_updated`),
@@ -65,21 +82,21 @@ function json(status: number, value: unknown, headers: Record<string, string> = 
  * A web app whose origin the primary's CORS refuses can set `primaryUrl` to
  * `https://<mirror>/api`.
  */
-export function createMirrorHandler(getClient: () => ModelReferenceClient, options: MirrorOptions = {}): (request: Request) => Promise<Response> {
+export function createMirrorHandler(getClient: () => ModelReferenceClient, options: MirrorOptions = {}): (request: Request, context?: MirrorRequestContext) => Promise<Response> {
   const maxAgeSeconds = options.maxAgeSeconds ?? 60
-  return async (request) => {
+  const handle = async (request: Request, context: MirrorRequestContext): Promise<Response> => {
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS })
     if (request.method !== 'GET' && request.method !== 'HEAD') return json(405, { message: 'Only GET, HEAD and OPTIONS.' }, { allow: 'GET, HEAD, OPTIONS' })
     const path = new URL(request.url).pathname
-    const metadata = LAST_UPDATED_ROUTE.exec(path)
-    const category = decodeURIComponent((metadata ?? CATEGORY_ROUTE.exec(path))?.[1] ?? '')
-    if (!isModelReferenceCategory(category)) {
+    const metadata = LAST_UPDATED_ROUTE.test(path)
+    const category = decodeCategory(path)
+    if (category === undefined || !isModelReferenceCategory(category)) {
       return json(404, { message: 'Not found. Try /api/model_references/v2/{category}, for example /api/model_references/v2/image_generation.' })
     }
     const client = getClient()
     let result: ModelReferenceResult
     try {
-      result = await client.getModelReferenceResult(category)
+      result = await client.getModelReferenceResult(category, context.waitUntil === undefined ? {} : { waitUntil: context.waitUntil })
     } catch (error) {
       if (isSourcesUnavailableError(error)) return json(503, { message: error.message, attempts: error.attempts }, { 'retry-after': '30' })
       if (isHordeModelReferenceError(error)) return json(503, { message: error.message })
@@ -92,7 +109,7 @@ export function createMirrorHandler(getClient: () => ModelReferenceClient, optio
       'x-model-reference-source': result.source,
       'x-model-reference-fetched-at': new Date(result.fetchedAt).toISOString(),
     }
-    if (metadata !== null) {
+    if (metadata) {
       // When this mirror's copy last changed, in Unix seconds: a client compares it with its own copy.
       return json(200, { category, last_updated: Math.floor(result.fetchedAt / 1000) }, { ...headers, 'cache-control': 'no-cache' })
     }
@@ -103,5 +120,13 @@ export function createMirrorHandler(getClient: () => ModelReferenceClient, optio
     if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers })
     headers['content-type'] = 'application/json; charset=utf-8'
     return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers })
+  }
+  // Every request gets a status and a body, whatever fails underneath.
+  return async (request, context = {}) => {
+    try {
+      return await handle(request, context)
+    } catch (error) {
+      return json(500, { message: `The mirror failed: ${error instanceof Error ? error.message : String(error)}` })
+    }
   }
 }

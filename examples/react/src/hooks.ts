@@ -1,14 +1,5 @@
-import {
-  createContext,
-  createElement,
-  useCallback,
-  useContext,
-  useEffect,
-  useState,
-  useSyncExternalStore,
-  type ReactNode,
-} from 'react'
-import type { ModelMap, ModelReferenceCategory, ModelReferenceClient, ModelReferenceResult, RecordFor } from '@horde-model-reference/core'
+import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react'
+import type { CategoryState, ModelMap, ModelReferenceCategory, ModelReferenceClient, ModelReferenceResult, RecordFor } from '@horde-model-reference/core'
 
 /** What the hooks use of a client (`createModelReferenceClient`) or of the `ModelReferenceManager`. */
 export type ModelReferenceReader = Pick<ModelReferenceClient, 'peek' | 'subscribe' | 'getModelReferenceResult' | 'refresh'>
@@ -40,48 +31,45 @@ export interface UseModelReferenceOptions<C extends ModelReferenceCategory> {
   serverResult?: ModelReferenceResult<C>
 }
 
-/** What {@link useModelReference} returns. */
-export interface ModelReferenceState<C extends ModelReferenceCategory> {
-  /** `loading` until a copy is there; `error` when loading failed and nothing is cached. */
-  readonly status: 'loading' | 'success' | 'error'
-  readonly result: ModelReferenceResult<C> | undefined
+/** What {@link useModelReference} returns: the core's {@link CategoryState} plus shortcuts. */
+export type ModelReferenceState<C extends ModelReferenceCategory> = CategoryState<C> & {
+  /** `result.models`, when there is a result. */
   readonly models: ModelMap<C> | undefined
-  /** The copy is past its TTL (a refresh is running, or failed: see `result.error`). */
+  /** The copy is past its TTL (a refresh is running, or failed: see `error`). */
   readonly stale: boolean
-  readonly error: unknown
   /** Fetches now; the component re-renders when the data lands. */
   refresh(): Promise<unknown>
 }
 
-// Suspense needs the same promise on every render until it settles, and then its error once.
-const suspended = new WeakMap<object, Map<string, { promise: Promise<unknown>; error?: { value: unknown } }>>()
+// Suspense needs the same promise on every render until it settles.
+const pending = new WeakMap<object, Map<string, Promise<unknown>>>()
 
 function suspend(client: ModelReferenceReader, category: ModelReferenceCategory): never {
-  let byCategory = suspended.get(client)
-  if (byCategory === undefined) suspended.set(client, (byCategory = new Map()))
-  let entry = byCategory.get(category)
-  if (entry?.error !== undefined) {
-    byCategory.delete(category)
-    throw entry.error.value
+  let byCategory = pending.get(client)
+  if (byCategory === undefined) pending.set(client, (byCategory = new Map()))
+  let promise = byCategory.get(category)
+  if (promise === undefined) {
+    promise = client.getModelReferenceResult(category).then(
+      () => byCategory.delete(category),
+      () => byCategory.delete(category),
+    )
+    byCategory.set(category, promise)
   }
-  if (entry === undefined) {
-    const created: { promise: Promise<unknown>; error?: { value: unknown } } = {
-      promise: client.getModelReferenceResult(category).then(
-        () => byCategory.delete(category),
-        (error: unknown) => {
-          created.error = { value: error }
-        },
-      ),
-    }
-    byCategory.set(category, (entry = created))
-  }
-  throw entry.promise
+  throw promise
+}
+
+const LOADING = new Map<string, CategoryState>()
+function loadingState(category: ModelReferenceCategory): CategoryState {
+  let state = LOADING.get(category)
+  if (state === undefined) LOADING.set(category, (state = Object.freeze({ status: 'loading', category, result: undefined, error: undefined, isFetching: false })))
+  return state
 }
 
 /**
  * A category's records, kept up to date: the component re-renders when new data lands (a
- * refresh, a background revalidation, another tab). Server rendering uses `serverResult` (or
- * the loading state) and never fetches.
+ * refresh, a background revalidation, another tab) and when a load fails. All state lives in
+ * the client (`peek`/`subscribe`); the hook only asks it to load what is missing or stale.
+ * Server rendering uses `serverResult` (or the loading state) and never fetches.
  *
  * @example
  * ```tsx
@@ -94,39 +82,30 @@ export function useModelReference<C extends ModelReferenceCategory>(category: C,
   if (client === null) throw new Error('useModelReference needs a client: render it inside <ModelReferenceProvider client={...}>, or pass { client }.')
   const subscribe = useCallback((onChange: () => void) => client.subscribe(category, onChange), [client, category])
   const { serverResult } = options
-  const result = useSyncExternalStore(
+  // A stable snapshot for the server and for hydration: never the live one.
+  const serverState = useMemo<CategoryState>(
+    () => (serverResult === undefined ? loadingState(category) : Object.freeze({ status: 'success', category, result: serverResult, error: undefined, isFetching: false })),
+    [serverResult, category],
+  )
+  const state = useSyncExternalStore(
     subscribe,
     () => client.peek(category),
-    // A stable snapshot for the server and for hydration: never the live one.
-    () => serverResult,
-  )
-  const [failure, setFailure] = useState<{ category: C; error: unknown }>()
-  const needsLoad = result === undefined || result.stale
+    () => serverState,
+  ) as CategoryState<C>
+  const needsLoad = state.status !== 'success' || state.result.stale
   useEffect(() => {
-    if (!needsLoad) return
-    let active = true
-    client.getModelReferenceResult(category).then(
-      () => active && setFailure(undefined),
-      (error: unknown) => active && setFailure({ category, error }),
-    )
-    return () => {
-      active = false
-    }
+    // A failure is in the client's state (status 'error'); nothing is kept here.
+    if (needsLoad) client.getModelReferenceResult(category).catch(() => undefined)
   }, [client, category, needsLoad])
-  const error = failure?.category === category ? failure.error : undefined
-  if (options.suspense === true && result === undefined) suspend(client, category)
-  return {
-    status: result !== undefined ? 'success' : error !== undefined ? 'error' : 'loading',
-    result,
-    models: result?.models,
-    stale: result?.stale ?? false,
-    error,
-    refresh: () => client.refresh(category),
+  if (options.suspense === true && state.status !== 'success') {
+    if (state.status === 'error') throw state.error
+    suspend(client, category)
   }
+  return { ...state, models: state.result?.models, stale: state.result?.stale ?? false, refresh: () => client.refresh(category) }
 }
 
 /** What {@link useModel} returns: the category's state plus the one record (or `undefined`). */
-export interface ModelState<C extends ModelReferenceCategory> extends ModelReferenceState<C> {
+export type ModelState<C extends ModelReferenceCategory> = ModelReferenceState<C> & {
   readonly model: RecordFor<C> | undefined
 }
 

@@ -1,5 +1,5 @@
 /**
- * Everything a web page needs: the core and the IndexedDB storage. The `<script>` bundle
+ * Everything a web page needs: the core with all its entry points, and the IndexedDB storage. The `<script>` bundle
  * (`dist/horde-model-reference.iife.js`) exposes this module as the global `HordeModelReference`.
  *
  * @example
@@ -14,4 +14,11 @@
  * ```
  */
 export * from '@horde-model-reference/core'
+// A page with a <script> tag cannot import the core's other entry points: the global has them all.
+export * from '@horde-model-reference/core/query'
+export * from '@horde-model-reference/core/popular'
+export * from '@horde-model-reference/core/legacy'
+export * from '@horde-model-reference/core/raw'
+export * from '@horde-model-reference/core/text-names'
+export * from '@horde-model-reference/core/convert'
 export { createIndexedDbStorage, DEFAULT_INDEXEDDB_STORAGE_OPTIONS, type IndexedDbStorageOptions } from '@horde-model-reference/storage-indexeddb'

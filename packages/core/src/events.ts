@@ -22,8 +22,10 @@ export type ModelReferenceEvent =
     }
   /** A source failed; the next one is tried if there is one. */
   | { readonly type: 'source-failed'; readonly category: ModelReferenceCategory; readonly attempt: SourceAttempt }
-  /** The primary failed and GitHub is asked instead. */
-  | { readonly type: 'fallback'; readonly category: ModelReferenceCategory; readonly from: 'primary'; readonly to: 'github'; readonly reason: SourceAttempt }
+  /** The next source is asked: `from` failed, or has not started answering within `fallbackAfterMs` (`reason.kind` `'timeout'`). */
+  | { readonly type: 'fallback'; readonly category: ModelReferenceCategory; readonly from: SourceName; readonly to: SourceName; readonly reason: SourceAttempt }
+  /** A source that failed moments ago is asked last until `retryAt` (see `sourceCooldownSeconds`). */
+  | { readonly type: 'source-skipped'; readonly category: ModelReferenceCategory; readonly source: SourceName; readonly retryAt: number }
   /** Records were skipped or accepted with warnings. */
   | { readonly type: 'issues'; readonly category: ModelReferenceCategory; readonly source: SourceName | 'storage'; readonly issues: readonly ModelReferenceIssue[] }
   /** New data replaced the cached copy. */
@@ -32,10 +34,26 @@ export type ModelReferenceEvent =
   | { readonly type: 'revalidated'; readonly category: ModelReferenceCategory; readonly source: SourceName; readonly method: 'last-updated' | 'etag'; readonly fetchedAt: number }
   /** A refresh failed or gave worse data; the last good copy is served, marked stale. */
   | { readonly type: 'stale-served'; readonly category: ModelReferenceCategory; readonly fetchedAt: number; readonly error: Error }
-  /** Reading or writing the storage adapter failed; treated as a cache miss. */
+  /** A copy was written to the storage adapter. */
+  | { readonly type: 'persisted'; readonly category: ModelReferenceCategory; readonly fetchedAt: number }
+  /** Reading or writing the storage adapter failed or timed out; treated as a cache miss. */
   | { readonly type: 'storage-error'; readonly category: ModelReferenceCategory; readonly operation: 'get' | 'set' | 'delete'; readonly error: unknown }
-  /** A background task failed (ASYNC prefetch, a subscriber that threw). */
+  /** A background task failed (ASYNC prefetch, a subscriber that threw, `waitUntil` that threw). */
   | { readonly type: 'error'; readonly category?: ModelReferenceCategory; readonly error: unknown }
 
 /** A listener for {@link ModelReferenceEvent}s. */
 export type ModelReferenceEventListener = (event: ModelReferenceEvent) => void
+
+/** Reports an event; a listener's exception is swallowed. */
+export type Emit = (event: ModelReferenceEvent) => void
+
+/** The `emit` of a client: calls `onEvent`, never throws. */
+export function createEmit(listener: ModelReferenceEventListener | undefined): Emit {
+  return (event) => {
+    try {
+      listener?.(event)
+    } catch {
+      // A listener's bug must never break a read.
+    }
+  }
+}

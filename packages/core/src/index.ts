@@ -1,3 +1,6 @@
+// `@horde-model-reference/core`: the client, the manager and what their reads return. Features
+// a first read does not need live in entry points of their own: `/query`, `/popular`,
+// `/legacy`, `/raw`, `/text-names` and `/convert`.
 export {
   MODEL_REFERENCE_CATEGORY,
   MODEL_REFERENCE_CATEGORIES,
@@ -9,42 +12,11 @@ export {
   type ManagedElsewhereCategory,
   type ModelReferenceCategory,
 } from './categories.js'
-export {
-  PrefetchStrategy,
-  DEFAULT_OPTIONS,
-  normalizeOptions,
-  type FetchFunction,
-  type LockManagerLike,
-  type ModelReferenceOptions,
-  type NormalizedOptions,
-} from './options.js'
+export { PrefetchStrategy, DEFAULT_OPTIONS, type FetchFunction, type LockManagerLike, type ModelReferenceOptions, type NormalizedOptions, type WaitUntil } from './options.js'
 export { ModelReferenceManager } from './manager.js'
-export {
-  ModelReferenceClient,
-  createModelReferenceClient,
-  type AllModelReferences,
-  type AnyModelMap,
-  type DeferredPrefetchHandle,
-  type ModelReferenceListener,
-  type PopularModelsOptions,
-  type ModelReferenceResult,
-  type ReadOptions,
-  type ResultSource,
-} from './client.js'
-export type { RawModelReference } from './load.js'
-export {
-  ModelQuery,
-  ImageGenerationQuery,
-  TextGenerationQuery,
-  ControlNetQuery,
-  createQuery,
-  type Comparison,
-  type FieldOf,
-  type QueryFor,
-  type TaggedCategory,
-} from './query/query.js'
-export { rankPopularModels, type PopularModel, type PopularSortBy } from './popular.js'
-export type { LegacyModelRecord, LegacyModelReference } from './legacy.js'
+export { ModelReferenceClient, createModelReferenceClient } from './client.js'
+export type { AllModelReferences, AnyModelMap, CategoryListener, CategoryState, ModelReferenceResult, ReadOptions, ResultSource } from './cache/result.js'
+export type { DeferredPrefetchHandle } from './prefetch.js'
 export {
   UNKNOWN_SHA256,
   findDownloadBySha256,
@@ -55,7 +27,7 @@ export {
 } from './records/downloads.js'
 export type { ModelReferenceEvent, ModelReferenceEventListener } from './events.js'
 export { createMemoryStorage, type MemoryStorageOptions, type StorageAdapter, type StorageSetOptions, type StoredValueMetadata } from './cache/storage.js'
-export { ENVELOPE_FORMAT, envelopeKey, envelopeMetadata, readEnvelope, type CategoryEnvelope } from './cache/envelope.js'
+export type { CategoryEnvelope } from './cache/envelope.js'
 export type { ModelReferenceIssue } from './records/issues.js'
 export type * from './records/types.js'
 export {
@@ -83,23 +55,6 @@ export {
   type ModelStyle,
   type ControlNetStyle,
 } from './records/vocabulary.js'
-export { validateRecords, type ValidatedModels } from './records/validate.js'
-export { convertLegacyJson, normalizeLegacyBaseline } from './convert/legacy-json.js'
-export { convertTextCsv, type ConversionResult, type ConvertedEntries } from './convert/text-csv.js'
-export { parseCsv, type CsvTable } from './convert/csv.js'
-export {
-  getBaseModelName,
-  getModelNameVariants,
-  getTextBackends,
-  hasBackendPrefix,
-  isQuantizedModelName,
-  parseTextModelName,
-  registerTextBackend,
-  stripBackendPrefix,
-  TEXT_BACKENDS,
-  type ParsedTextModelName,
-  type TextBackend,
-} from './convert/text-names.js'
 export { HordeModelReferenceError, isHordeModelReferenceError } from './errors/base.js'
 export { UnknownCategoryError, isUnknownCategoryError } from './errors/unknown-category.js'
 export { ModelNotFoundError, isModelNotFoundError } from './errors/model-not-found.js'

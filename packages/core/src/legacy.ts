@@ -1,12 +1,15 @@
 import * as v from 'valibot'
-import { getCategoryDescriptor, type FetchableCategory } from './categories.js'
-import { SourcesUnavailableError } from './errors/sources-unavailable.js'
+import type { ReadOptions } from './cache/result.js'
+import { assertCategory, getCategoryDescriptor, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
+import type { ModelReferenceClient } from './client.js'
+import { getInternals } from './client-internals.js'
+import { isObject } from './json.js'
+import { deepFreeze } from './records/freeze.js'
 import type { ModelReferenceIssue } from './records/issues.js'
 import { decodeJson, MalformedBodyError } from './sources/decode.js'
-import { firstSuccess, request, SourceFailed, type RequestContext } from './sources/request.js'
+import { SourceFailure } from './sources/failure.js'
+import { firstSuccess, type Candidate } from './sources/loader.js'
 import { githubUrlFor } from './sources/urls.js'
-import { isObject } from './convert/values.js'
-import { deepFreeze } from './records/freeze.js'
 
 /** A record in the legacy (v1 / GitHub) shape: validated, not converted. Unknown fields are kept. */
 export interface LegacyModelRecord {
@@ -48,44 +51,62 @@ const legacyImageSchema = v.looseObject({ ...legacySchema.entries, baseline: v.s
 
 
 /**
- * Fetches a category in the legacy shape that older consumers still read: the primary's
+ * A category in the legacy (v1 / GitHub) shape that older consumers still read: the primary's
  * `/model_references/v1/{category}`, else the GitHub file (`db.json` for text). Each record is
- * validated on its own and an invalid one is skipped with an issue; nothing is converted.
+ * validated on its own and an invalid one is skipped with an issue; nothing is converted. Not
+ * cached: each call fetches, through the client's transport and source rules.
+ *
+ * @example
+ * ```ts
+ * import { getLegacyModelReference } from '@horde-model-reference/core/legacy'
+ * const { records } = await getLegacyModelReference(client, 'image_generation')
+ * ```
+ * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
-export async function loadLegacyCategory(category: FetchableCategory, context: RequestContext): Promise<LegacyModelReference> {
-  const { options } = context
-  const sources: ['primary' | 'github', string][] = [['primary', `${options.primaryUrl}/model_references/v1/${encodeURIComponent(category)}`]]
-  const github = githubUrlFor(category, options)
-  // Older consumers read the text repository's db.json (the legacy JSON), not models.csv.
-  if (options.githubFallback && github !== undefined) sources.push(['github', category === 'text_generation' ? github.replace(/models\.csv$/, 'db.json') : github])
-  const noLegacyFormat = getCategoryDescriptor(category).githubSource === null
+export async function getLegacyModelReference(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<LegacyModelReference> {
+  const internals = getInternals(client)
+  assertCategory(category)
+  const descriptor = getCategoryDescriptor(category)
+  if (descriptor.managedElsewhere) {
+    return Object.freeze({ category: category as FetchableCategory, source: 'primary', url: '', fetchedAt: 0, records: Object.freeze(Object.create(null)), issues: Object.freeze([]) })
+  }
+  const fetchable = category as FetchableCategory
+  const { options: o, transport } = internals
+  const noLegacyFormat = descriptor.githubSource === null
   const schema = category === 'image_generation' ? legacyImageSchema : legacySchema
-  const outcome = await firstSuccess(category, sources, context, async (source, url): Promise<LegacyModelReference> => {
-    let data: unknown
-    try {
-      data = decodeJson(await request(category, source, url, context))
-    } catch (error) {
-      // The primary answers 404 for an empty category, and there is no legacy file for it.
-      if (error instanceof SourceFailed && error.status === 404 && noLegacyFormat) data = {}
-      else if (error instanceof MalformedBodyError) throw new SourceFailed('malformed', error.message)
-      else throw error
-    }
-    if (Array.isArray(data) && data.length === 0) data = {}
-    if (!isObject(data)) throw new SourceFailed('malformed', 'a legacy category is a JSON object keyed by model name')
-    const records: Record<string, LegacyModelRecord> = Object.create(null)
-    const issues: ModelReferenceIssue[] = []
-    for (const key of Object.keys(data)) {
-      const result = v.safeParse(schema, data[key])
-      if (result.success) {
-        deepFreeze(result.output)
-        records[key] = result.output as LegacyModelRecord
-      } else {
-        for (const issue of result.issues) issues.push({ category, severity: 'error', key, path: issue.path?.map((p) => String(p.key)).join('.') ?? '', message: `${issue.message}; record skipped` })
+  const urls: ['primary' | 'github', string][] = [['primary', `${o.primaryUrl}/model_references/v1/${encodeURIComponent(category)}`]]
+  const github = githubUrlFor(fetchable, o)
+  // Older consumers read the text repository's db.json (the legacy JSON), not models.csv.
+  if (o.githubFallback && github !== undefined) urls.push(['github', category === 'text_generation' ? github.replace(/models\.csv$/, 'db.json') : github])
+  const candidates = urls.map(([source, url]): Candidate<LegacyModelReference> => ({
+    id: source,
+    url,
+    async run(context) {
+      let data: unknown
+      try {
+        data = decodeJson(await transport.get({ category: fetchable, source, url, signal: context.signal, timeoutMs: context.timeoutMs, onHeaders: context.onHeaders }))
+      } catch (error) {
+        // The primary answers 404 for an empty category, and there is no legacy file for it.
+        if (error instanceof SourceFailure && error.status === 404 && noLegacyFormat) data = {}
+        else if (error instanceof MalformedBodyError) throw new SourceFailure('malformed', error.message)
+        else throw error
       }
-    }
-    if (Object.keys(records).length === 0 && !noLegacyFormat) throw new SourceFailed('malformed', issues.length > 0 ? 'no valid record' : 'the body holds no records')
-    return Object.freeze({ category, source, url, fetchedAt: Date.now(), records: Object.freeze(records), issues: Object.freeze(issues) })
-  })
-  if ('value' in outcome) return outcome.value
-  throw new SourcesUnavailableError(category, outcome.attempts)
+      if (Array.isArray(data) && data.length === 0) data = {}
+      if (!isObject(data)) throw new SourceFailure('malformed', 'a legacy category is a JSON object keyed by model name')
+      const records: Record<string, LegacyModelRecord> = Object.create(null)
+      const issues: ModelReferenceIssue[] = []
+      for (const key of Object.keys(data)) {
+        const result = v.safeParse(schema, data[key])
+        if (result.success) {
+          deepFreeze(result.output)
+          records[key] = result.output as LegacyModelRecord
+        } else {
+          for (const issue of result.issues) issues.push({ category: fetchable, severity: 'error', key, path: issue.path?.map((p) => String(p.key)).join('.') ?? '', message: `${issue.message}; record skipped` })
+        }
+      }
+      if (Object.keys(records).length === 0 && !noLegacyFormat) throw new SourceFailure('malformed', issues.length > 0 ? 'no valid record' : 'the body holds no records')
+      return Object.freeze({ category: fetchable, source, url, fetchedAt: Date.now(), records: Object.freeze(records), issues: Object.freeze(issues) })
+    },
+  }))
+  return firstSuccess(fetchable, candidates, options.signal, internals.loop)
 }

@@ -26,16 +26,21 @@ export interface LockManagerLike {
   request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T>
 }
 
+/** Keeps background work alive after a response is sent, such as a Worker's `ctx.waitUntil`. */
+export type WaitUntil = (promise: Promise<unknown>) => void
+
 /** Options of `createModelReferenceClient` and `new ModelReferenceManager`. Every field is optional. */
 export interface ModelReferenceOptions {
   /**
    * The PRIMARY API's base URL; categories are read from `{primaryUrl}/model_references/v2/{category}`.
    * Point it at a mirror (such as an edge Worker) when the primary's CORS refuses your origin.
+   * A `user:password@` part is sent as an `Authorization: Basic` header, to this URL only, and
+   * never appears in errors or events. A query string or fragment is refused.
    * @default 'https://models.aihorde.net/api'
    */
   primaryUrl?: string
   /**
-   * The base URL of the GitHub raw files used as the fallback.
+   * The base URL of the GitHub raw files used as the fallback (credentials as for `primaryUrl`).
    * @default 'https://raw.githubusercontent.com'
    */
   githubUrl?: string
@@ -71,10 +76,35 @@ export interface ModelReferenceOptions {
    */
   maxStaleSeconds?: number
   /**
-   * The timeout of one request attempt, in milliseconds, covering the whole response, body included.
+   * The timeout of one request, in milliseconds, covering the whole response, body included.
    * @default 10000
    */
   timeoutMs?: number
+  /**
+   * The budget of one read, in milliseconds: every source, every retry and every body. When it
+   * runs out the read fails (or serves its stale copy) instead of waiting any longer.
+   * @default 30000
+   */
+  totalTimeoutMs?: number
+  /**
+   * When a source has not started answering within this time, the next source is asked too and
+   * the first good answer wins (a hung primary costs this, not `timeoutMs`).
+   * @default 1000
+   */
+  fallbackAfterMs?: number
+  /**
+   * How long a source that just failed (network or CORS error, timeout, 429 or 5xx) is asked
+   * last, in seconds, so that the next reads go straight to the source that works. Afterwards
+   * one read asks it first again (a probe); a success brings it back.
+   * @default 30
+   */
+  sourceCooldownSeconds?: number
+  /**
+   * The longest wait for the storage adapter's answer, in milliseconds; a slower read is a miss
+   * (reported as a `storage-error`) and a slower write is reported the same way.
+   * @default 2000
+   */
+  storageTimeoutMs?: number
   /**
    * The largest answer accepted from a source, in bytes; a larger one is a failure (the next
    * source is tried), so that a runaway server cannot exhaust memory. The largest real file is
@@ -83,7 +113,8 @@ export interface ModelReferenceOptions {
    */
   maxBodyBytes?: number
   /**
-   * How many times a 429 or 5xx answer is retried (other failures go to the next source at once).
+   * How many times a source answering 429 or 5xx is asked again once every source has failed
+   * (0 to 5). A source with a fallback is never retried before the fallback is asked.
    * @default 2
    */
   retries?: number
@@ -108,8 +139,9 @@ export interface ModelReferenceOptions {
    */
   fetch?: FetchFunction
   /**
-   * Sent as the `Client-Agent` header to the primary only (a custom header would make browsers
-   * send a CORS preflight that GitHub refuses), for example `'my-app:1.0:contact@example.com'`.
+   * Sent as the `Client-Agent` header to the primary and the AI Horde API only (a custom header
+   * would make browsers send a CORS preflight that GitHub refuses), for example
+   * `'my-app:1.0:contact@example.com'`. Must be a valid header value (Latin-1, no control characters).
    * @default undefined
    */
   clientAgent?: string
@@ -126,10 +158,11 @@ export interface ModelReferenceOptions {
   staleWhileRevalidate?: boolean
   /**
    * Keeps background work alive after a response is sent, such as a Worker's `ctx.waitUntil`
-   * (bind it: `ctx.waitUntil.bind(ctx)`). Given every background refresh and storage write.
+   * (bind it: `ctx.waitUntil.bind(ctx)`). Given every background refresh and storage write. A
+   * read's own `waitUntil` option takes precedence for the work that read starts.
    * @default undefined
    */
-  waitUntil?: (promise: Promise<unknown>) => void
+  waitUntil?: WaitUntil
   /**
    * Revalidate a stale GitHub copy with `If-None-Match` (a 304 renews it without a download).
    * `'auto'` does so only where CORS does not apply (Workers, Deno, Node): in browsers that
@@ -151,7 +184,7 @@ export interface ModelReferenceOptions {
   locks?: LockManagerLike | false
 }
 
-/** The options after normalisation: every default filled in, URLs without a trailing slash. */
+/** The options after normalisation: every default filled in, URLs without a trailing slash or credentials. */
 export interface NormalizedOptions {
   readonly primaryUrl: string
   readonly githubUrl: string
@@ -162,6 +195,10 @@ export interface NormalizedOptions {
   readonly ttlSeconds: number
   readonly maxStaleSeconds: number
   readonly timeoutMs: number
+  readonly totalTimeoutMs: number
+  readonly fallbackAfterMs: number
+  readonly sourceCooldownSeconds: number
+  readonly storageTimeoutMs: number
   readonly maxBodyBytes: number
   readonly retries: number
   readonly prefetchStrategy: PrefetchStrategy
@@ -171,7 +208,7 @@ export interface NormalizedOptions {
   readonly clientAgent: string | undefined
   readonly onEvent: ModelReferenceEventListener | undefined
   readonly staleWhileRevalidate: boolean
-  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
+  readonly waitUntil: WaitUntil | undefined
   readonly conditionalRequests: 'auto' | boolean
   readonly broadcastChannel: string | false
   readonly locks: LockManagerLike | false | undefined
@@ -188,6 +225,10 @@ export const DEFAULT_OPTIONS = Object.freeze({
   ttlSeconds: 60,
   maxStaleSeconds: 7 * 24 * 60 * 60,
   timeoutMs: 10_000,
+  totalTimeoutMs: 30_000,
+  fallbackAfterMs: 1_000,
+  sourceCooldownSeconds: 30,
+  storageTimeoutMs: 2_000,
   maxBodyBytes: 32 * 1024 * 1024,
   retries: 2,
   prefetchStrategy: PrefetchStrategy.LAZY,
@@ -197,59 +238,85 @@ export const DEFAULT_OPTIONS = Object.freeze({
   broadcastChannel: 'horde-model-reference',
 } as const)
 
-const STRATEGIES: readonly string[] = Object.values(PrefetchStrategy)
+/** The URL options that may carry credentials. */
+export type UrlOption = 'primaryUrl' | 'githubUrl' | 'hordeApiUrl'
 
-function url(name: string, value: string | undefined, fallback: string): string {
-  if (value === undefined) return fallback
-  if (typeof value !== 'string' || !/^https?:\/\/[^/]/i.test(value)) {
-    throw new TypeError(`Option ${name} must be an http(s) URL, got ${JSON.stringify(value)}.`)
-  }
-  return value.replace(/\/+$/, '')
+// The `Authorization` header for each URL option that had `user:password@`, kept out of the
+// options object itself so that printing, comparing or serialising the options never shows it.
+const AUTHORIZATION = new WeakMap<NormalizedOptions, Partial<Record<UrlOption, string>>>()
+
+/** The `Authorization` header values of the URL options that carried credentials. */
+export function authorizationOf(options: NormalizedOptions): Partial<Record<UrlOption, string>> {
+  return AUTHORIZATION.get(options) ?? {}
 }
 
-function text(name: string, value: string | undefined, fallback: string): string {
-  if (value === undefined) return fallback
-  if (typeof value !== 'string' || value.trim() === '' || value.includes('..')) {
-    throw new TypeError(`Option ${name} must be a non-empty path segment, got ${JSON.stringify(value)}.`)
+// setTimeout's ceiling; a larger delay would fire at once.
+const MAX_DELAY_MS = 2_147_483_647
+const STRATEGIES: readonly string[] = Object.values(PrefetchStrategy)
+// A header value as `Headers` accepts it, minus the control characters servers reject.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+function fail(name: string, expected: string, value: unknown): never {
+  throw new TypeError(`Option ${name} must be ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`)
+}
+
+function basicAuthorization(url: URL, name: string): string {
+  let pair: string
+  try {
+    pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+  } catch {
+    throw new TypeError(`Option ${name} has credentials that are not valid percent-encoding.`)
   }
+  // btoa takes Latin-1 only; UTF-8 bytes first, as browsers send non-ASCII credentials.
+  return `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(pair)))}`
+}
+
+function url(name: UrlOption, value: unknown, auth: Partial<Record<UrlOption, string>>): string {
+  if (value === undefined) return DEFAULT_OPTIONS[name]
+  let parsed: URL | undefined
+  try {
+    if (typeof value === 'string') parsed = new URL(value)
+  } catch {
+    // Reported below.
+  }
+  if (parsed === undefined || !/^https?:$/.test(parsed.protocol)) fail(name, 'an http(s) URL', value)
+  if (/[?#]/.test(value as string)) throw new TypeError(`Option ${name} must be a base URL without a query string or fragment (paths are appended to it), got ${parsed.origin}${parsed.pathname}.`)
+  if (parsed.username !== '' || parsed.password !== '') {
+    auth[name] = basicAuthorization(parsed, name)
+    parsed.username = ''
+    parsed.password = ''
+  }
+  return parsed.href.replace(/\/+$/, '')
+}
+
+function segment(name: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || value.trim() === '' || value.includes('..')) fail(name, 'a non-empty path segment', value)
   return value.replace(/^\/+|\/+$/g, '')
 }
 
-function number(name: string, value: number | undefined, fallback: number, { integer = false, min = 0 } = {}): number {
+function number(name: string, value: unknown, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER, integer = false): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new RangeError(`Option ${name} must be a finite ${integer ? 'integer' : 'number'} >= ${min}, got ${String(value)}.`)
+  if (typeof value !== 'number' || !(value >= min && value <= max) || (integer && !Number.isInteger(value))) {
+    throw new RangeError(`Option ${name} must be a finite ${integer ? 'integer' : 'number'} from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}, got ${String(value)}.`)
   }
   return value
 }
 
-function flag(name: string, value: boolean | undefined, fallback: boolean): boolean {
+function oneOf<T>(name: string, value: unknown, fallback: T, test: (value: unknown) => boolean, expected: string): T {
   if (value === undefined) return fallback
-  if (typeof value !== 'boolean') throw new TypeError(`Option ${name} must be a boolean, got ${JSON.stringify(value)}.`)
-  return value
+  if (!test(value)) fail(name, expected, value)
+  return value as T
 }
 
-function fn<T>(name: string, value: T | undefined): T | undefined {
-  if (value !== undefined && typeof value !== 'function') throw new TypeError(`Option ${name} must be a function.`)
-  return value
-}
+const isBoolean = (value: unknown): boolean => typeof value === 'boolean'
+const isFunction = (value: unknown): boolean => typeof value === 'function'
+const flag = (name: string, value: unknown, fallback: boolean): boolean => oneOf(name, value, fallback, isBoolean, 'a boolean')
+const callback = <T>(name: string, value: unknown): T | undefined => oneOf<T | undefined>(name, value, undefined, isFunction, 'a function')
 
-function conditional(value: 'auto' | boolean | undefined): 'auto' | boolean {
-  if (value === undefined) return DEFAULT_OPTIONS.conditionalRequests
-  if (value !== 'auto' && typeof value !== 'boolean') throw new TypeError(`Option conditionalRequests must be 'auto', true or false, got ${JSON.stringify(value)}.`)
-  return value
-}
-
-function channel(value: string | false | undefined): string | false {
-  if (value === undefined) return DEFAULT_OPTIONS.broadcastChannel
-  if (value !== false && (typeof value !== 'string' || value === '')) throw new TypeError('Option broadcastChannel must be a non-empty string or false.')
-  return value
-}
-
-function lockManager(value: LockManagerLike | false | undefined): LockManagerLike | false | undefined {
-  if (value === undefined || value === false) return value
-  if (typeof value !== 'object' || value === null || typeof value.request !== 'function') throw new TypeError('Option locks must have a request(name, options, callback) method, or be false.')
-  return value
+function isStorage(value: unknown): boolean {
+  const storage = value as Partial<StorageAdapter> | null
+  return typeof storage === 'object' && storage !== null && [storage.get, storage.set, storage.delete, storage.clear].every(isFunction)
 }
 
 /**
@@ -259,40 +326,36 @@ function lockManager(value: LockManagerLike | false | undefined): LockManagerLik
  */
 export function normalizeOptions(options: ModelReferenceOptions = {}): NormalizedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('Options must be an object.')
-  const strategy = options.prefetchStrategy ?? DEFAULT_OPTIONS.prefetchStrategy
-  if (!STRATEGIES.includes(strategy)) {
-    throw new TypeError(`Option prefetchStrategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}.`)
-  }
-  const storage = options.storage
-  if (storage !== undefined && (typeof storage !== 'object' || storage === null || typeof storage.get !== 'function' || typeof storage.set !== 'function' || typeof storage.delete !== 'function' || typeof storage.clear !== 'function')) {
-    throw new TypeError('Option storage must implement get, set, delete and clear (see StorageAdapter).')
-  }
-  if (options.clientAgent !== undefined && (typeof options.clientAgent !== 'string' || /[\r\n]/.test(options.clientAgent))) {
-    throw new TypeError('Option clientAgent must be a single-line string.')
-  }
-  return Object.freeze({
-    primaryUrl: url('primaryUrl', options.primaryUrl, DEFAULT_OPTIONS.primaryUrl),
-    githubUrl: url('githubUrl', options.githubUrl, DEFAULT_OPTIONS.githubUrl),
-    githubOwner: text('githubOwner', options.githubOwner, DEFAULT_OPTIONS.githubOwner),
-    githubBranch: text('githubBranch', options.githubBranch, DEFAULT_OPTIONS.githubBranch),
-    hordeApiUrl: url('hordeApiUrl', options.hordeApiUrl, DEFAULT_OPTIONS.hordeApiUrl),
-    githubFallback: flag('githubFallback', options.githubFallback, DEFAULT_OPTIONS.githubFallback),
-    ttlSeconds: number('ttlSeconds', options.ttlSeconds, DEFAULT_OPTIONS.ttlSeconds),
-    maxStaleSeconds: number('maxStaleSeconds', options.maxStaleSeconds, DEFAULT_OPTIONS.maxStaleSeconds),
-    // setTimeout's ceiling; a larger value would fire at once.
-    timeoutMs: Math.min(number('timeoutMs', options.timeoutMs, DEFAULT_OPTIONS.timeoutMs, { min: 1 }), 2_147_483_647),
-    maxBodyBytes: number('maxBodyBytes', options.maxBodyBytes, DEFAULT_OPTIONS.maxBodyBytes, { integer: true, min: 1 }),
-    retries: number('retries', options.retries, DEFAULT_OPTIONS.retries, { integer: true }),
-    prefetchStrategy: strategy,
-    storage,
-    strict: flag('strict', options.strict, DEFAULT_OPTIONS.strict),
-    fetch: fn('fetch', options.fetch),
-    clientAgent: options.clientAgent,
-    onEvent: fn('onEvent', options.onEvent),
-    staleWhileRevalidate: flag('staleWhileRevalidate', options.staleWhileRevalidate, DEFAULT_OPTIONS.staleWhileRevalidate),
-    waitUntil: fn('waitUntil', options.waitUntil),
-    conditionalRequests: conditional(options.conditionalRequests),
-    broadcastChannel: channel(options.broadcastChannel),
-    locks: lockManager(options.locks),
+  const auth: Partial<Record<UrlOption, string>> = {}
+  const o = options as Record<keyof ModelReferenceOptions, unknown>
+  const normalized: NormalizedOptions = Object.freeze({
+    primaryUrl: url('primaryUrl', o.primaryUrl, auth),
+    githubUrl: url('githubUrl', o.githubUrl, auth),
+    githubOwner: segment('githubOwner', o.githubOwner, DEFAULT_OPTIONS.githubOwner),
+    githubBranch: segment('githubBranch', o.githubBranch, DEFAULT_OPTIONS.githubBranch),
+    hordeApiUrl: url('hordeApiUrl', o.hordeApiUrl, auth),
+    githubFallback: flag('githubFallback', o.githubFallback, DEFAULT_OPTIONS.githubFallback),
+    ttlSeconds: number('ttlSeconds', o.ttlSeconds, DEFAULT_OPTIONS.ttlSeconds),
+    maxStaleSeconds: number('maxStaleSeconds', o.maxStaleSeconds, DEFAULT_OPTIONS.maxStaleSeconds),
+    timeoutMs: number('timeoutMs', o.timeoutMs, DEFAULT_OPTIONS.timeoutMs, 1, MAX_DELAY_MS),
+    totalTimeoutMs: number('totalTimeoutMs', o.totalTimeoutMs, DEFAULT_OPTIONS.totalTimeoutMs, 1, MAX_DELAY_MS),
+    fallbackAfterMs: number('fallbackAfterMs', o.fallbackAfterMs, DEFAULT_OPTIONS.fallbackAfterMs, 0, MAX_DELAY_MS),
+    sourceCooldownSeconds: number('sourceCooldownSeconds', o.sourceCooldownSeconds, DEFAULT_OPTIONS.sourceCooldownSeconds, 0, MAX_DELAY_MS / 1000),
+    storageTimeoutMs: number('storageTimeoutMs', o.storageTimeoutMs, DEFAULT_OPTIONS.storageTimeoutMs, 1, MAX_DELAY_MS),
+    maxBodyBytes: number('maxBodyBytes', o.maxBodyBytes, DEFAULT_OPTIONS.maxBodyBytes, 1, Number.MAX_SAFE_INTEGER, true),
+    retries: number('retries', o.retries, DEFAULT_OPTIONS.retries, 0, 5, true),
+    prefetchStrategy: oneOf('prefetchStrategy', o.prefetchStrategy, DEFAULT_OPTIONS.prefetchStrategy, (v) => STRATEGIES.includes(v as string), `one of ${STRATEGIES.join(', ')}`),
+    storage: oneOf<StorageAdapter | undefined>('storage', o.storage, undefined, isStorage, 'an object with get, set, delete and clear (see StorageAdapter)'),
+    strict: flag('strict', o.strict, DEFAULT_OPTIONS.strict),
+    fetch: callback<FetchFunction>('fetch', o.fetch),
+    clientAgent: oneOf<string | undefined>('clientAgent', o.clientAgent, undefined, (v) => typeof v === 'string' && HEADER_VALUE.test(v), 'a valid header value (Latin-1 text without control characters)'),
+    onEvent: callback<ModelReferenceEventListener>('onEvent', o.onEvent),
+    staleWhileRevalidate: flag('staleWhileRevalidate', o.staleWhileRevalidate, DEFAULT_OPTIONS.staleWhileRevalidate),
+    waitUntil: callback<WaitUntil>('waitUntil', o.waitUntil),
+    conditionalRequests: oneOf<'auto' | boolean>('conditionalRequests', o.conditionalRequests, DEFAULT_OPTIONS.conditionalRequests, (v) => v === 'auto' || isBoolean(v), "'auto', true or false"),
+    broadcastChannel: oneOf<string | false>('broadcastChannel', o.broadcastChannel, DEFAULT_OPTIONS.broadcastChannel, (v) => v === false || (typeof v === 'string' && v !== ''), 'a non-empty string or false'),
+    locks: oneOf<LockManagerLike | false | undefined>('locks', o.locks, undefined, (v) => v === false || (typeof v === 'object' && v !== null && isFunction((v as LockManagerLike).request)), 'an object with request(name, options, callback), or false'),
   })
+  AUTHORIZATION.set(normalized, auth)
+  return normalized
 }

@@ -1,11 +1,15 @@
 import * as v from 'valibot'
-import type { ModelReferenceCategory } from './categories.js'
+import type { ReadOptions } from './cache/result.js'
+import { assertCategory, type ModelReferenceCategory } from './categories.js'
+import type { ModelReferenceClient } from './client.js'
+import { getInternals, type ClientInternals } from './client-internals.js'
 import { getModelNameVariants } from './convert/text-names.js'
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import type { ModelMap, RecordFor } from './records/types.js'
-import { attemptOf, request, SourceFailed, type RequestContext } from './sources/request.js'
+import { SourceFailure } from './sources/failure.js'
+import { firstSuccess, type Candidate } from './sources/loader.js'
 
-/** How {@link ModelReferenceClient.getPopularModels} ranks models. */
+/** How {@link getPopularModels} ranks models. */
 export type PopularSortBy = 'worker_count' | 'usage_day' | 'usage_month' | 'usage_total'
 
 /** A model of the reference with its live numbers from the AI Horde. */
@@ -44,20 +48,38 @@ const counts = v.optional(v.record(v.string(), v.number()), {})
 const modelStats = v.looseObject({ day: counts, month: counts, total: counts })
 type ModelStats = v.InferOutput<typeof modelStats>
 
-async function getJson(category: ModelReferenceCategory, url: string, context: RequestContext): Promise<unknown> {
-  try {
-    return JSON.parse((await request(category, 'horde-api', url, context)).text) as unknown
-  } catch (error) {
-    if (error instanceof SourceFailed) throw new SourcesUnavailableError(category, [attemptOf('horde-api', url, error)])
-    if (error instanceof SyntaxError) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: 'invalid JSON' }])
-    throw error
-  }
+const SORTS: readonly PopularSortBy[] = ['worker_count', 'usage_day', 'usage_month', 'usage_total']
+
+/** Options of {@link getPopularModels}. */
+export interface PopularModelsOptions extends ReadOptions {
+  /** How many models to return. @default 10 */
+  readonly limit?: number
+  /** How to rank them: by workers serving them now, or by requests served. @default 'worker_count' */
+  readonly sortBy?: PopularSortBy
 }
 
-/** Fetches the Horde's live status of a category's models (image or text). */
-export async function loadHordeStatus(category: 'image_generation' | 'text_generation', context: RequestContext): Promise<ActiveModel[]> {
-  const url = `${context.options.hordeApiUrl}/v2/status/models?type=${category === 'image_generation' ? 'image' : 'text'}`
-  const data = await getJson(category, url, context)
+type RankedCategory = 'image_generation' | 'text_generation'
+
+/** GETs one AI Horde API document through the client's transport and source loop (deadline, retries). */
+function getJson(internals: ClientInternals, category: RankedCategory, url: string, signal: AbortSignal): Promise<unknown> {
+  const candidate: Candidate<unknown> = {
+    id: 'horde-api',
+    url,
+    async run(context) {
+      const body = await internals.transport.get({ category, source: 'horde-api', url, signal: context.signal, timeoutMs: context.timeoutMs, onHeaders: context.onHeaders })
+      try {
+        return JSON.parse(body.text) as unknown
+      } catch {
+        throw new SourceFailure('malformed', 'invalid JSON', body.status)
+      }
+    },
+  }
+  return firstSuccess(category, [candidate], signal, internals.loop)
+}
+
+async function loadHordeStatus(internals: ClientInternals, category: RankedCategory, signal: AbortSignal): Promise<ActiveModel[]> {
+  const url = `${internals.options.hordeApiUrl}/v2/status/models?type=${category === 'image_generation' ? 'image' : 'text'}`
+  const data = await getJson(internals, category, url, signal)
   if (!Array.isArray(data)) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: 'not a list of models' }])
   return data.flatMap((entry) => {
     const result = v.safeParse(activeModel, entry)
@@ -65,12 +87,52 @@ export async function loadHordeStatus(category: 'image_generation' | 'text_gener
   })
 }
 
-/** Fetches how often each of a category's models was used (image or text). */
-export async function loadHordeStats(category: 'image_generation' | 'text_generation', context: RequestContext): Promise<ModelStats> {
-  const url = `${context.options.hordeApiUrl}/v2/stats/${category === 'image_generation' ? 'img' : 'text'}/models`
-  const result = v.safeParse(modelStats, await getJson(category, url, context))
+async function loadHordeStats(internals: ClientInternals, category: RankedCategory, signal: AbortSignal): Promise<ModelStats> {
+  const url = `${internals.options.hordeApiUrl}/v2/stats/${category === 'image_generation' ? 'img' : 'text'}/models`
+  const result = v.safeParse(modelStats, await getJson(internals, category, url, signal))
   if (!result.success) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: result.issues[0].message }])
   return result.output
+}
+
+/**
+ * The Horde's answer under `key`, cached by the client like the reference: a query of its own
+ * (fresh for `ttlSeconds`, one request for concurrent readers, the last good answer served
+ * within `maxStaleSeconds` when the Horde fails).
+ */
+async function cached<T>(internals: ClientInternals, key: string, load: (signal: AbortSignal) => Promise<T>, options: ReadOptions): Promise<T> {
+  const query = internals.query<T>(key, () => ({ load: async (_previous, { signal }) => ({ value: await load(signal), fetchedAt: Date.now(), origin: 'horde-api' }) }))
+  const copy = await query.read({ signal: options.signal, load: true, staleWhileRevalidate: false, keepAlive: internals.keepAlive(options.waitUntil) })
+  return copy!.value
+}
+
+/**
+ * The most used image or text models right now, from the AI Horde public API
+ * (`{hordeApiUrl}/v2/status/models`, and `/v2/stats/.../models` for usage ranks), joined with
+ * the reference: only models of the reference are listed. The Horde's answers are cached like
+ * the reference. Other categories give `[]`, as upstream.
+ *
+ * @example
+ * ```ts
+ * import { getPopularModels } from '@horde-model-reference/core/popular'
+ * const top = await getPopularModels(client, 'image_generation', { limit: 5 })
+ * ```
+ * @throws {SourcesUnavailableError} when the Horde cannot be reached and nothing is cached.
+ */
+export async function getPopularModels<C extends ModelReferenceCategory>(client: ModelReferenceClient, category: C, options: PopularModelsOptions = {}): Promise<PopularModel<C>[]> {
+  const internals = getInternals(client)
+  assertCategory(category)
+  const limit = options.limit ?? 10
+  const sortBy = options.sortBy ?? 'worker_count'
+  if (!Number.isInteger(limit) || limit < 0) throw new RangeError('limit must be a whole number >= 0.')
+  if (!SORTS.includes(sortBy)) throw new TypeError(`sortBy must be one of ${SORTS.join(', ')}.`)
+  if (category !== 'image_generation' && category !== 'text_generation') return []
+  const ranked = category as RankedCategory
+  const [models, status, stats] = await Promise.all([
+    client.getModelReference(ranked, options),
+    cached(internals, `horde-status:${ranked}`, (signal) => loadHordeStatus(internals, ranked, signal), options),
+    sortBy === 'worker_count' ? undefined : cached(internals, `horde-stats:${ranked}`, (signal) => loadHordeStats(internals, ranked, signal), options),
+  ])
+  return rankPopularModels(models, status, stats, sortBy, limit) as unknown as PopularModel<C>[]
 }
 
 /**

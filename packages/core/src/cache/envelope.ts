@@ -1,7 +1,7 @@
 import { isModelReferenceCategory, type ModelReferenceCategory } from '../categories.js'
 import type { ReferenceSourceName } from '../errors/sources-unavailable.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
-import { isObject } from '../convert/values.js'
+import { isObject } from '../json.js'
 import type { StoredValueMetadata } from './storage.js'
 
 /**

@@ -1,7 +1,8 @@
 import { getCategoryDescriptor, type ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
 import type { ConversionResult, ConvertedEntries } from './text-csv.js'
-import { coercePrimitive, isObject, laxBoolean, laxInteger } from './values.js'
+import { isObject } from '../json.js'
+import { coercePrimitive, laxBoolean, laxInteger } from './values.js'
 
 /** Legacy baseline spellings that upstream renames; anything else passes through. */
 const LEGACY_BASELINES: Readonly<Record<string, string>> = Object.freeze({

@@ -1,7 +1,8 @@
 import type { ModelReferenceIssue } from '../records/issues.js'
 import { parseCsv } from './csv.js'
 import { getBaseModelName, hasBackendPrefix } from './text-names.js'
-import { coercePrimitive, isObject, type Primitive } from './values.js'
+import { isObject } from '../json.js'
+import { coercePrimitive, type Primitive } from './values.js'
 
 /** Converted records in source order, each with the key it had in the source. */
 export type ConvertedEntries = [key: string, record: unknown][]

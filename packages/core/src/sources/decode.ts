@@ -1,4 +1,4 @@
-import type { FetchedBody } from './http.js'
+import type { FetchedBody } from './transport.js'
 
 /** A body that is not what the source serves. */
 export class MalformedBodyError extends Error {

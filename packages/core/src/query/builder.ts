@@ -1,4 +1,5 @@
-import type { ModelReferenceCategory } from '../categories.js'
+import { assertCategory, type ModelReferenceCategory } from '../categories.js'
+import type { ModelReferenceClient } from '../client.js'
 import { getBaseModelName, hasBackendPrefix, getTextBackends, isQuantizedModelName } from '../convert/text-names.js'
 import type { ModelMap, RecordFor } from '../records/types.js'
 import { normalizeBaseline } from '../records/vocabulary.js'
@@ -14,7 +15,7 @@ export type TaggedCategory = 'image_generation' | 'text_generation' | 'video_gen
 
 type Predicate<R> = (record: R) => boolean
 
-interface QueryState<C extends ModelReferenceCategory> {
+interface QueryDefinition<C extends ModelReferenceCategory> {
   readonly category: C
   readonly load: () => Promise<ModelMap<C>>
   readonly filters: readonly Predicate<RecordFor<C>>[]
@@ -75,15 +76,15 @@ function field(record: unknown, name: string): unknown {
  *
  * @example
  * ```ts
- * const newest = await client.query('image_generation').forBaseline('SDXL').excludeNsfw().orderBy('name').limit(10).toArray()
+ * const newest = await query(client, 'image_generation').forBaseline('SDXL').excludeNsfw().orderBy('name').limit(10).toArray()
  * ```
  */
 export class ModelQuery<C extends ModelReferenceCategory> {
   /** @internal */
-  protected readonly state: QueryState<C>
+  protected readonly state: QueryDefinition<C>
 
-  /** @internal Use `client.query(category)`. */
-  constructor(state: QueryState<C>) {
+  /** @internal Use `query(client, category)`. */
+  constructor(state: QueryDefinition<C>) {
     this.state = state
   }
 
@@ -93,8 +94,8 @@ export class ModelQuery<C extends ModelReferenceCategory> {
   }
 
   /** @internal A copy of this query (of the same class) with some state changed. */
-  protected with(changes: Partial<QueryState<C>>): this {
-    const Query = this.constructor as new (state: QueryState<C>) => this
+  protected with(changes: Partial<QueryDefinition<C>>): this {
+    const Query = this.constructor as new (state: QueryDefinition<C>) => this
     return new Query({ ...this.state, ...changes })
   }
 
@@ -296,9 +297,33 @@ export type QueryFor<C extends ModelReferenceCategory> = C extends 'image_genera
       ? ControlNetQuery
       : ModelQuery<C>
 
-/** Creates the query of a category over a loader of its records. */
+/** Creates the query of a category over any loader of its records (your own copy, a test's records). */
 export function createQuery<C extends ModelReferenceCategory>(category: C, load: () => Promise<ModelMap<C>>): QueryFor<C> {
-  const state: QueryState<C> = { category, load, filters: [], order: [], skip: 0, take: undefined }
+  assertCategory(category)
+  const state: QueryDefinition<C> = { category, load, filters: [], order: [], skip: 0, take: undefined }
   const Query = category === 'image_generation' ? ImageGenerationQuery : category === 'text_generation' ? TextGenerationQuery : category === 'controlnet' ? ControlNetQuery : ModelQuery
-  return new (Query as unknown as new (s: QueryState<C>) => QueryFor<C>)(state)
+  return new (Query as unknown as new (s: QueryDefinition<C>) => QueryFor<C>)(state)
+}
+
+/** What a query reads its records through: a client, the manager, or anything with the same `getModelReference`. */
+export type ModelReferenceReader = Pick<ModelReferenceClient, 'getModelReference'>
+
+/**
+ * A query over a category's records, read through `reader` (a client or the manager): immutable
+ * and lazy; its terminals load the category (through the cache) when they run. Image, text and
+ * ControlNet queries have shortcuts of their own (`forBaseline`, `excludeQuantized`, `forStyle`, ...).
+ *
+ * @example
+ * ```ts
+ * import { query } from '@horde-model-reference/core/query'
+ * const sdxl = await query(client, 'image_generation').forBaseline('SDXL').excludeNsfw().orderBy('name').toArray()
+ * ```
+ * @throws {UnknownCategoryError} for a name that is not a category.
+ */
+export function query<C extends ModelReferenceCategory>(reader: ModelReferenceReader, category: C): QueryFor<C>
+export function query(reader: ModelReferenceReader, category: string): ModelQuery<ModelReferenceCategory>
+export function query(reader: ModelReferenceReader, category: string): ModelQuery<ModelReferenceCategory> {
+  if (typeof reader?.getModelReference !== 'function') throw new TypeError('query() needs a client (or the manager) as its first argument: query(client, category).')
+  assertCategory(category)
+  return createQuery(category, () => reader.getModelReference(category)) as ModelQuery<ModelReferenceCategory>
 }

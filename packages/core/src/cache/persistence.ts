@@ -1,0 +1,105 @@
+import type { FetchableCategory } from '../categories.js'
+import type { Emit } from '../events.js'
+import type { ModelReferenceIssue } from '../records/issues.js'
+import { validateRecords } from '../records/validate.js'
+import { envelopeKey, envelopeMetadata, readEnvelope, type CategoryEnvelope } from './envelope.js'
+import type { StorageAdapter } from './storage.js'
+
+/** Reading and writing the client's copies through its storage adapter. Never throws. */
+export interface Persistence {
+  /** `true` when other browsing contexts see the same storage (IndexedDB). */
+  readonly shared: boolean
+  /**
+   * The stored copy of a category, ready to use: this realm's own frozen envelopes as they are,
+   * anything else validated again record by record. `undefined` for a miss; an adapter that
+   * throws, hangs past the storage timeout, or holds something that is not a current envelope
+   * is a miss too (reported as `storage-error`).
+   */
+  read(category: FetchableCategory): Promise<CategoryEnvelope | undefined>
+  /** Writes a copy; a failure or a timeout is reported as `storage-error`, a success as `persisted`. */
+  write(category: FetchableCategory, envelope: CategoryEnvelope): Promise<void>
+  /** Marks an envelope this realm built and froze itself, so that reading it back needs no check. */
+  trust(envelope: CategoryEnvelope): void
+}
+
+/** Options of {@link createPersistence}. */
+export interface PersistenceOptions {
+  readonly timeoutMs: number
+  /** How long the adapter should keep a copy, in seconds (TTL plus `maxStaleSeconds`). */
+  readonly retentionSeconds: number
+  readonly emit: Emit
+}
+
+class StorageTimeoutError extends Error {
+  constructor(operation: string, ms: number) {
+    super(`the storage adapter's ${operation}() did not settle within ${ms} ms (storageTimeoutMs)`)
+    this.name = 'StorageTimeoutError'
+  }
+}
+
+/** Runs one adapter call within the time allowed; a call that throws synchronously rejects. */
+function bounded<T>(operation: string, ms: number, call: () => Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StorageTimeoutError(operation, ms)), ms)
+  })
+  return Promise.race([new Promise<T>((resolve) => resolve(call())), timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Builds the persistence of one client over its storage adapter. */
+export function createPersistence(storage: StorageAdapter, options: PersistenceOptions): Persistence {
+  const { emit, timeoutMs } = options
+  // Envelopes built and frozen in this realm: a hit that returns one of these (the in-memory
+  // adapter keeps values by reference) needs no revalidation and no copy.
+  const trusted = new WeakSet<object>()
+  const report = (category: FetchableCategory, operation: 'get' | 'set', error: unknown): void => emit({ type: 'storage-error', category, operation, error })
+
+  function check(category: FetchableCategory, value: unknown): CategoryEnvelope | undefined {
+    if (value === undefined || value === null) return undefined
+    const envelope = readEnvelope(value, category)
+    if (envelope === undefined) {
+      report(category, 'get', new TypeError(`the stored value for "${category}" is not a current envelope; ignored`))
+      return undefined
+    }
+    if (trusted.has(envelope)) return envelope
+    // Anything outside this realm could have written it: validate it like a source's answer.
+    const validated = validateRecords(category, Object.entries(envelope.records))
+    if (validated.issues.length > 0) emit({ type: 'issues', category, source: 'storage', issues: validated.issues })
+    if (validated.recordCount === 0 && Object.keys(envelope.records).length > 0) return undefined
+    const checked: CategoryEnvelope = Object.freeze({
+      format: envelope.format,
+      category: envelope.category,
+      source: envelope.source,
+      fetchedAt: envelope.fetchedAt,
+      records: validated.models,
+      aliases: Object.freeze(Object.assign(Object.create(null) as Record<string, string>, envelope.aliases)),
+      issues: Object.freeze([...(envelope.issues as ModelReferenceIssue[]), ...validated.issues]),
+      ...(envelope.lastUpdated !== undefined && { lastUpdated: envelope.lastUpdated }),
+      ...(envelope.etag !== undefined && { etag: envelope.etag }),
+    })
+    trusted.add(checked)
+    return checked
+  }
+
+  return {
+    shared: storage.sharedAcrossContexts === true,
+    trust: (envelope) => void trusted.add(envelope),
+    async read(category) {
+      try {
+        // Anything can throw here, reading the value included (a Proxy, a lazily decoded value).
+        return check(category, await bounded('get', timeoutMs, () => storage.get(envelopeKey(category))))
+      } catch (error) {
+        report(category, 'get', error)
+        return undefined
+      }
+    },
+    async write(category, envelope) {
+      try {
+        await bounded('set', timeoutMs, () => storage.set(envelopeKey(category), envelope, { retentionSeconds: options.retentionSeconds, metadata: envelopeMetadata(envelope) }))
+        emit({ type: 'persisted', category, fetchedAt: envelope.fetchedAt })
+      } catch (error) {
+        report(category, 'set', error)
+      }
+    },
+  }
+}

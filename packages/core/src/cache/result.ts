@@ -1,0 +1,123 @@
+import type { FetchableCategory, ModelReferenceCategory } from '../categories.js'
+import type { WaitUntil } from '../options.js'
+import type { ModelReferenceIssue } from '../records/issues.js'
+import type { AnyModelRecord, ModelMap } from '../records/types.js'
+import type { CategoryEnvelope } from './envelope.js'
+import { isFresh, isUsable, type Copy, type Freshness, type QueryState } from './query.js'
+
+/** Where the data of a result came from. `'none'`: nothing was asked (`lora`, `ti`). */
+export type ResultSource = 'primary' | 'github' | 'storage' | 'none'
+
+/** A category's records with their provenance. Frozen; the same object until the data or its staleness changes. */
+export interface ModelReferenceResult<C extends ModelReferenceCategory = ModelReferenceCategory> {
+  readonly category: C
+  /** The records keyed by `name`: frozen, with no prototype. */
+  readonly models: ModelMap<C>
+  /** Where the records came from in this client's lifetime: a source, or the storage adapter. */
+  readonly source: ResultSource
+  /** When the records were fetched from their source, in milliseconds since the epoch. */
+  readonly fetchedAt: number
+  /** `true` when the copy is past its TTL: a refresh failed, or the copy was invalidated or not yet refreshed. */
+  readonly stale: boolean
+  /** Records skipped (`error`) or accepted with a warning when the data was fetched. */
+  readonly issues: readonly ModelReferenceIssue[]
+  /** Why a stale copy is being served, when a refresh failed. */
+  readonly error?: Error
+}
+
+/**
+ * What a client knows about a category right now, as `peek` and `subscribe` report it. It
+ * narrows by `status`: `'success'` has a `result`, `'error'` (a load failed and nothing usable is
+ * cached) has an `error`, `'loading'` has neither yet. The same object until something changes.
+ */
+export type CategoryState<C extends ModelReferenceCategory = ModelReferenceCategory> =
+  | { readonly status: 'loading'; readonly category: C; readonly result: undefined; readonly error: undefined; readonly isFetching: boolean }
+  | { readonly status: 'error'; readonly category: C; readonly result: undefined; readonly error: Error; readonly isFetching: boolean }
+  | {
+      readonly status: 'success'
+      readonly category: C
+      readonly result: ModelReferenceResult<C>
+      /** Why the last refresh failed, when the copy is served stale because of it (also `result.error`). */
+      readonly error: Error | undefined
+      /** A load is running (a refresh of this copy). */
+      readonly isFetching: boolean
+    }
+
+/** A listener of `subscribe`: called with the category's new state after every change. */
+export type CategoryListener<C extends ModelReferenceCategory> = (state: CategoryState<C>) => void
+
+/** Options of every read. */
+export interface ReadOptions {
+  /** Abort this read. A request shared with other readers goes on while any of them still waits. */
+  readonly signal?: AbortSignal
+  /**
+   * Keeps the background work this read starts (a stale-while-revalidate refresh, a storage
+   * write) alive after your response is sent: a Worker passes its request's
+   * `ctx.waitUntil.bind(ctx)`. Overrides the client's `waitUntil` option for this read.
+   */
+  readonly waitUntil?: WaitUntil
+}
+
+/** Every fetched category's records; a category that could not be loaded is left out. */
+export type AllModelReferences = { readonly [C in FetchableCategory]?: ModelMap<C> }
+
+/** A records map of some category, for reads by a plain string. */
+export type AnyModelMap = Readonly<Record<string, AnyModelRecord>>
+
+interface Memo {
+  fresh?: ModelReferenceResult
+  stale?: ModelReferenceResult
+  staleError?: Error | undefined
+}
+
+/**
+ * Turns a category query's state into the frozen results and states readers see, creating each
+ * once per (copy, fresh or stale, error), so that identities stay stable (React's
+ * `useSyncExternalStore` needs that) and a warm read allocates nothing.
+ */
+export class CategoryView {
+  readonly #category: FetchableCategory
+  readonly #freshness: Freshness
+  readonly #memo = new WeakMap<Copy<CategoryEnvelope>, Memo>()
+  #last: { state: QueryState<CategoryEnvelope>; result: ModelReferenceResult | undefined; view: CategoryState } | undefined
+
+  constructor(category: FetchableCategory, freshness: Freshness) {
+    this.#category = category
+    this.#freshness = freshness
+  }
+
+  /** The result of a copy under `state` (fresh or stale, with the state's error). */
+  result(state: QueryState<CategoryEnvelope>, copy: Copy<CategoryEnvelope>, now = Date.now()): ModelReferenceResult {
+    let memo = this.#memo.get(copy)
+    if (memo === undefined) this.#memo.set(copy, (memo = {}))
+    const envelope = copy.value
+    const base = { category: envelope.category, models: envelope.records as ModelMap<ModelReferenceCategory>, source: copy.origin as ResultSource, fetchedAt: copy.fetchedAt, issues: envelope.issues }
+    // The state's copy may be newer than the one asked about (a refresh landed meanwhile).
+    if (state.copy === copy && isFresh(state, this.#freshness, now)) return (memo.fresh ??= Object.freeze({ ...base, stale: false }))
+    const error = state.copy === copy ? state.error : undefined
+    if (memo.stale === undefined || memo.staleError !== error) {
+      memo.stale = Object.freeze({ ...base, stale: true, ...(error !== undefined && { error }) })
+      memo.staleError = error
+    }
+    return memo.stale
+  }
+
+  /** What `peek` reports: the state's usable copy as a result, its error, whether it is loading. */
+  state(state: QueryState<CategoryEnvelope>): CategoryState {
+    const now = Date.now()
+    const result = isUsable(state.copy, this.#freshness, now) ? this.result(state, state.copy as Copy<CategoryEnvelope>, now) : undefined
+    const last = this.#last
+    if (last !== undefined && last.state === state && last.result === result) return last.view
+    const category = this.#category
+    const isFetching = state.fetching
+    const view: CategoryState = Object.freeze(
+      result !== undefined
+        ? { status: 'success', category, result, error: state.error, isFetching }
+        : state.error !== undefined
+          ? { status: 'error', category, result: undefined, error: state.error, isFetching }
+          : { status: 'loading', category, result: undefined, error: undefined, isFetching },
+    )
+    this.#last = { state, result, view }
+    return view
+  }
+}

@@ -1,0 +1,74 @@
+import { ENVELOPE_FORMAT, envelopeKey, type CategoryEnvelope } from './cache/envelope.js'
+import type { CrossContext } from './cache/cross-context.js'
+import type { Persistence } from './cache/persistence.js'
+import type { Copy, LoadContext } from './cache/query.js'
+import type { FetchableCategory } from './categories.js'
+import { SourcesUnavailableError } from './errors/sources-unavailable.js'
+import type { Emit } from './events.js'
+import type { SourceLoader } from './sources/loader.js'
+
+/** What {@link createCategoryLoader} puts together. */
+export interface CategoryLoaderParts {
+  readonly sources: SourceLoader
+  readonly persistence: Persistence
+  /** With a storage shared across tabs: one tab at a time downloads a category. */
+  readonly crossContext: CrossContext | undefined
+  /** The longest wait for another tab's lock, in ms. */
+  readonly lockWaitMs: number
+  readonly emit: Emit
+}
+
+/** Loads one category's next copy, as a category query is given it. */
+export type CategoryLoad = (previous: Copy<CategoryEnvelope> | undefined, context: LoadContext) => Promise<Copy<CategoryEnvelope>>
+
+/**
+ * The load of a category query: the sources' answer made into a frozen envelope (or the
+ * previous one renewed, when a source confirmed it unchanged), written to storage and announced
+ * to other tabs. With a shared storage it runs under a lock, and whoever waited for the lock
+ * first looks whether the tab that held it stored a copy in the meantime.
+ */
+export function createCategoryLoader(parts: CategoryLoaderParts): (category: FetchableCategory) => CategoryLoad {
+  const { persistence, crossContext, emit } = parts
+  return (category) => {
+    const download: CategoryLoad = async (previous, { signal, keepAlive }) => {
+      const loaded = await parts.sources(category, previous?.value, signal)
+      let envelope: CategoryEnvelope
+      if (loaded.unchanged) {
+        // Same records, confirmed by the source: renew the copy instead of downloading it again.
+        envelope = Object.freeze({ ...previous!.value, fetchedAt: loaded.fetchedAt, ...(loaded.lastUpdated !== undefined && { lastUpdated: loaded.lastUpdated }) })
+        emit({ type: 'revalidated', category, source: loaded.source, method: loaded.method, fetchedAt: loaded.fetchedAt })
+      } else {
+        // Never trade records for nothing: an empty answer (valid only for categories with no
+        // GitHub source) does not replace a copy that has records.
+        if (loaded.recordCount === 0 && previous !== undefined && Object.keys(previous.value.records).length > 0) {
+          throw new SourcesUnavailableError(category, [], 'the source answered with no records while the cached copy has some, so the cached copy was kept')
+        }
+        envelope = Object.freeze({
+          format: ENVELOPE_FORMAT,
+          category,
+          source: loaded.source,
+          fetchedAt: loaded.fetchedAt,
+          records: loaded.models,
+          aliases: loaded.aliases,
+          issues: Object.freeze(loaded.issues),
+          ...(loaded.lastUpdated !== undefined && { lastUpdated: loaded.lastUpdated }),
+          ...(loaded.etag !== undefined && { etag: loaded.etag }),
+        })
+      }
+      signal.throwIfAborted()
+      persistence.trust(envelope)
+      // Other tabs are told once the copy is stored, so that what they read is this copy.
+      keepAlive(persistence.write(category, envelope).then(() => crossContext?.announce(category, envelope.fetchedAt)))
+      return { value: envelope, fetchedAt: envelope.fetchedAt, origin: loaded.source }
+    }
+    if (crossContext === undefined) return download
+    return (previous, context) => {
+      const requestedAt = Date.now()
+      return crossContext.withLock(`${envelopeKey(category)}:refresh`, context.signal, parts.lockWaitMs, async () => {
+        const stored = await persistence.read(category)
+        if (stored !== undefined && stored.fetchedAt >= requestedAt) return { value: stored, fetchedAt: stored.fetchedAt, origin: 'storage' }
+        return download(previous, context)
+      })
+    }
+  }
+}

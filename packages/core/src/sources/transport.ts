@@ -1,0 +1,188 @@
+import ky from 'ky'
+import type { ModelReferenceCategory } from '../categories.js'
+import type { SourceName } from '../errors/sources-unavailable.js'
+import type { Emit } from '../events.js'
+import { authorizationOf, type FetchFunction, type NormalizedOptions } from '../options.js'
+import { SourceFailure } from './failure.js'
+
+/** A response read in full. */
+export interface FetchedBody {
+  readonly url: string
+  readonly status: number
+  readonly text: string
+  readonly contentType: string
+  readonly etag: string | undefined
+}
+
+/** One GET. */
+export interface TransportRequest {
+  /** The category it is for (for events). */
+  readonly category: ModelReferenceCategory
+  /** Which source it goes to: `Client-Agent` goes to every source but GitHub. */
+  readonly source: SourceName
+  readonly url: string
+  readonly signal: AbortSignal
+  /** Its budget, headers and body together. */
+  readonly timeoutMs: number
+  /** Sends `If-None-Match`; a 304 then resolves with status 304 and an empty body. */
+  readonly ifNoneMatch?: string
+  /** Called once the response headers have arrived. */
+  readonly onHeaders?: () => void
+}
+
+/** How the client talks HTTP: built once per client, shared by every source. */
+export interface Transport {
+  /**
+   * GETs a URL and reads the body as text, within the request's budget (a fetch that ignores
+   * its abort signal cannot hang it). One attempt: retries are the caller's decision.
+   *
+   * @throws {SourceFailure} for an HTTP error status, a timeout, a network failure or an oversized body.
+   * @throws the signal's reason when it aborts.
+   */
+  get(request: TransportRequest): Promise<FetchedBody>
+}
+
+/** A body larger than `maxBodyBytes`. */
+class BodyTooLargeError extends Error {}
+
+/**
+ * Reads a body as text, stopping (and cancelling the stream) as soon as it exceeds `limit`
+ * bytes, so that an endless or huge answer cannot exhaust memory within the timeout.
+ */
+async function readText(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'))
+  if (declared > limit) throw new BodyTooLargeError()
+  // Counted as it arrives, after any decompression: a Content-Length (of the compressed bytes,
+  // and often hidden by CORS) cannot bound what a decompressed body becomes.
+  if (response.body === null) return ''
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let received = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    received += value.byteLength
+    if (received > limit) {
+      void reader.cancel().catch(() => undefined)
+      throw new BodyTooLargeError()
+    }
+    chunks.push(value)
+  }
+  let bytes = chunks[0] ?? new Uint8Array(0)
+  if (chunks.length > 1) {
+    bytes = new Uint8Array(received)
+    let offset = 0
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset)
+      offset += chunk.byteLength
+    }
+  }
+  return new TextDecoder().decode(bytes)
+}
+
+/**
+ * The wait a 429 or 503 asks for, in milliseconds: `Retry-After` as delta-seconds or an HTTP
+ * date. Any other hint (`Retry-After: soon`, `RateLimit-Reset`, `X-RateLimit-Reset`) is treated
+ * as absent, so that an unreadable hint can never make a read wait.
+ */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const value = headers.get('retry-after')?.trim()
+  if (value === undefined || value === '') return undefined
+  if (/^\d+$/.test(value)) return Number(value) * 1000
+  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+// ky wraps the platform's error (Node: TypeError "fetch failed", whose cause says why, such as
+// ENOTFOUND or ECONNREFUSED): report the innermost reason, which is the one a user can act on.
+function describeCause(error: unknown): string {
+  const messages: string[] = []
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (typeof current !== 'object') {
+      messages.push(String(current))
+      break
+    }
+    const { message, code, cause } = current as { message?: unknown; code?: unknown; cause?: unknown }
+    if (typeof message === 'string' && message !== '') messages.push(message)
+    else if (typeof code === 'string') messages.push(code)
+    current = cause
+  }
+  const innermost = messages.at(-1) ?? 'network error'
+  return messages.length > 1 ? `${innermost} (${messages.at(-2)})` : innermost
+}
+
+/** Builds the client's transport: ky over the given `fetch`, its headers and its limits. */
+export function createTransport(options: NormalizedOptions, emit: Emit): Transport {
+  const baseFetch: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  // Credentials from a URL option go, as a header, only to URLs under that option's base.
+  const authorizations = Object.entries(authorizationOf(options)).map(([name, value]) => [`${options[name as 'primaryUrl']}/`, value] as const)
+
+  return {
+    async get({ category, source, url, signal, timeoutMs, ifNoneMatch, onHeaders }) {
+      signal.throwIfAborted()
+      emit({ type: 'request', category, source, url })
+      const headers: Record<string, string> = {}
+      // A custom header would make browsers send GitHub a CORS preflight, which it refuses.
+      if (source !== 'github' && options.clientAgent !== undefined) headers['Client-Agent'] = options.clientAgent
+      if (ifNoneMatch !== undefined) headers['If-None-Match'] = ifNoneMatch
+      const authorization = authorizations.find(([base]) => url.startsWith(base))?.[1]
+      if (authorization !== undefined) headers.Authorization = authorization
+
+      const startedAt = Date.now()
+      const controller = new AbortController()
+      let timedOut = false
+      let stop!: (reason: unknown) => void
+      // Rejects when the time is up or the caller aborts: raced with every step, so that a fetch
+      // or a body stream that ignores its abort signal still settles at once.
+      const stopped = new Promise<never>((_, reject) => {
+        stop = (reason) => {
+          controller.abort(reason)
+          reject(reason)
+        }
+      })
+      stopped.catch(() => undefined)
+      const forward = (): void => stop(signal.reason)
+      signal.addEventListener('abort', forward, { once: true })
+      const timer = setTimeout(() => {
+        timedOut = true
+        stop(new SourceFailure('timeout', `no complete response within ${timeoutMs} ms`))
+      }, timeoutMs)
+      try {
+        const response = await Promise.race([
+          ky.get(url, {
+            fetch: ((input: Request, init?: RequestInit) => baseFetch(input, init)) as typeof fetch,
+            timeout: false,
+            retry: 0,
+            throwHttpErrors: false,
+            signal: controller.signal,
+            headers,
+          }),
+          stopped,
+        ])
+        onHeaders?.()
+        const { status } = response
+        if (status === 304 && ifNoneMatch !== undefined) {
+          return { url, status, text: '', contentType: '', etag: response.headers.get('etag') ?? undefined }
+        }
+        if (!response.ok) {
+          void response.body?.cancel().catch(() => undefined)
+          throw new SourceFailure('http', `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`, status, retryAfterMs(response.headers))
+        }
+        const text = await Promise.race([readText(response, options.maxBodyBytes), stopped])
+        emit({ type: 'response', category, source, url, status, bytes: text.length, durationMs: Date.now() - startedAt })
+        return { url, status, text, contentType: response.headers.get('content-type') ?? '', etag: response.headers.get('etag') ?? undefined }
+      } catch (error) {
+        if (signal.aborted) throw signal.reason
+        if (error instanceof SourceFailure) throw error
+        if (timedOut) throw new SourceFailure('timeout', `no complete response within ${timeoutMs} ms`)
+        if (error instanceof BodyTooLargeError) throw new SourceFailure('malformed', `the body is larger than maxBodyBytes (${options.maxBodyBytes} bytes)`)
+        // Network failures, CORS refusals and connections reset mid-body all land here.
+        throw new SourceFailure('network', describeCause(error))
+      } finally {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', forward)
+      }
+    },
+  }
+}
