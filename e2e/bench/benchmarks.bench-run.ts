@@ -5,17 +5,9 @@ import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, it } from 'vitest'
-import {
-  convertLegacyJson,
-  convertTextCsv,
-  createMemoryStorage,
-  createModelReferenceClient,
-  parseCsv,
-  validateRecords,
-  type FetchableCategory,
-  type ModelReferenceEvent,
-  type ModelReferenceOptions,
-} from '@horde-model-reference/core'
+import { createMemoryStorage, createModelReferenceClient, type FetchableCategory, type ModelReferenceEvent, type ModelReferenceOptions } from '@horde-model-reference/core'
+import { convertLegacyJson, convertTextCsv, validateRecords } from '@horde-model-reference/core/convert'
+import { parseCsv } from '../../packages/core/src/convert/csv.js'
 import { createIndexedDbStorage } from '@horde-model-reference/storage-indexeddb'
 import { createCloudflareKvStorage, type KvNamespaceLike } from '@horde-model-reference/storage-cloudflare-kv'
 import { DERIVED_V2_FILES, fixtureText, LEGACY_FILES } from '../fixtures.js'

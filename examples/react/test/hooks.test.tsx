@@ -96,6 +96,57 @@ describe('useModelReference', () => {
     await screen.findByText('161 models (stale)')
   })
 
+  it('clears an earlier error once a later refresh succeeds (the error lives in the client, not the hook)', async () => {
+    let fail = true
+    const fetch = (async (request: Request) => (fail ? new Response('down', { status: 503 }) : fixtureFetch()(request))) as FetchFunction
+    const shared = client(fetch)
+    render(
+      <ModelReferenceProvider client={shared}>
+        <Count />
+      </ModelReferenceProvider>,
+    )
+    await screen.findByText(/^error: /)
+    fail = false
+    await act(async () => {
+      await shared.refresh('image_generation')
+    })
+    await screen.findByText('161 models')
+    expect(screen.queryByText(/^error: /)).toBeNull()
+  })
+
+  it('shows isFetching while a refresh runs, and the copy it had meanwhile', async () => {
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    let gated = false
+    const base = fixtureFetch()
+    const fetch = (async (request: Request) => {
+      if (gated) await gate
+      return base(request)
+    }) as FetchFunction
+    const shared = client(fetch)
+    function Fetching() {
+      const { isFetching, models } = useModelReference('image_generation')
+      return <p>{models === undefined ? 'none' : `${Object.keys(models).length}${isFetching ? ' refreshing' : ''}`}</p>
+    }
+    render(
+      <ModelReferenceProvider client={shared}>
+        <Fetching />
+      </ModelReferenceProvider>,
+    )
+    await screen.findByText('161')
+    gated = true
+    let refreshed!: Promise<unknown>
+    act(() => {
+      refreshed = shared.refresh('image_generation')
+    })
+    await screen.findByText('161 refreshing')
+    open()
+    await act(async () => {
+      await refreshed
+    })
+    await screen.findByText('161')
+  })
+
   it('suspends while loading with { suspense: true }', async () => {
     render(
       <ModelReferenceProvider client={client(fixtureFetch())}>

@@ -100,6 +100,8 @@
   }
 
   function show(next) {
+    // The same copy (a refresh starting or ending): only its status line changes.
+    if (next === result) return showStatus()
     result = next
     rows = Object.values(next.models).map((model) => ({
       name: model.name,
@@ -126,7 +128,9 @@
   setInterval(showStatus, 30000)
 
   // New data (a background refresh, or another tab) re-renders the table.
-  client.subscribe('image_generation', show)
+  client.subscribe('image_generation', (state) => {
+    if (state.status === 'success') show(state.result)
+  })
   client.getModelReferenceResult('image_generation').then(show, (error) => {
     status.textContent = `Could not load the model reference: ${error.message}`
     status.className = 'error'

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  createMemoryStorage,
-  ENVELOPE_FORMAT,
-  envelopeKey,
-  isSourcesUnavailableError,
-  type ModelReferenceResult,
-  type StorageAdapter,
-  type StorageSetOptions,
-} from '../src/index.js'
+import { createMemoryStorage, isSourcesUnavailableError, type CategoryState, type StorageAdapter, type StorageSetOptions } from '../src/index.js'
+import { ENVELOPE_FORMAT, envelopeKey } from '../src/cache/envelope.js'
 import { useFakeClock } from './helpers/clock.js'
 import { useReferenceServer } from './helpers/setup.js'
 
@@ -168,7 +161,7 @@ describe('cache control', () => {
     const client = ctx.client({ retries: 0 })
     const good = await client.getModelReferenceResult('blip')
     client.invalidate('blip')
-    expect(client.peek('blip')!.stale).toBe(true)
+    expect(client.peek('blip').result?.stale).toBe(true)
     ctx.server.primaryDown()
     ctx.server.githubDown()
     const after = await client.getModelReferenceResult('blip')
@@ -180,32 +173,55 @@ describe('cache control', () => {
 
   it('peek() is synchronous and never fetches', async () => {
     const client = ctx.client()
-    expect(client.peek('blip')).toBeUndefined()
+    expect(client.peek('blip')).toMatchObject({ status: 'loading', result: undefined, isFetching: false })
     expect(ctx.server.requests).toHaveLength(0)
     const result = await client.getModelReferenceResult('blip')
-    expect(client.peek('blip')).toBe(result)
+    const state = client.peek('blip')
+    expect(state).toMatchObject({ status: 'success', result, error: undefined, isFetching: false })
+    expect(client.peek('blip')).toBe(state)
     advance(61)
-    expect(client.peek('blip')!.stale).toBe(true)
-    expect(client.peek('blip')!.models).toBe(result.models)
+    expect(client.peek('blip').result?.stale).toBe(true)
+    expect(client.peek('blip').result?.models).toBe(result.models)
     expect(ctx.server.count('primary')).toBe(1)
-    expect(client.peek('lora')!.models).toEqual({})
+    expect(client.peek('lora').result?.models).toEqual({})
   })
 
-  it('subscribe() is called when data lands, when stale is served, and stops after unsubscribe', async () => {
+  it('subscribe() is told of every change: loading, data landing, a refresh running, stale served; and stops after unsubscribe', async () => {
     const client = ctx.client({ retries: 0 })
-    const seen: ModelReferenceResult<'blip'>[] = []
-    const unsubscribe = client.subscribe('blip', (result) => seen.push(result))
+    const seen: CategoryState<'blip'>[] = []
+    const unsubscribe = client.subscribe('blip', (state) => seen.push(state))
     const first = await client.getModelReferenceResult('blip')
-    expect(seen).toEqual([first])
     advance(61)
     ctx.server.primaryDown()
     ctx.server.githubDown()
     const stale = await client.getModelReferenceResult('blip')
-    expect(seen).toEqual([first, stale])
+    expect(seen.map((state) => [state.status, state.isFetching, state.result])).toEqual([
+      ['loading', true, undefined],
+      ['success', false, first],
+      ['success', true, expect.objectContaining({ models: first.models, stale: true })],
+      ['success', false, stale],
+    ])
+    expect(isSourcesUnavailableError(seen.at(-1)!.error)).toBe(true)
+    expect(seen.at(-1)).toBe(client.peek('blip'))
     unsubscribe()
     ctx.server.reset()
     await client.refresh('blip')
-    expect(seen).toHaveLength(2)
+    expect(seen).toHaveLength(4)
+  })
+
+  it('a load that fails with nothing cached is a state subscribers and peek() see', async () => {
+    const client = ctx.client({ retries: 0 })
+    ctx.server.primaryDown()
+    ctx.server.githubDown()
+    const seen: CategoryState<'blip'>[] = []
+    client.subscribe('blip', (state) => seen.push(state))
+    const error = await client.getModelReferenceResult('blip').catch((e: unknown) => e)
+    expect(isSourcesUnavailableError(error)).toBe(true)
+    expect(client.peek('blip')).toMatchObject({ status: 'error', result: undefined, error, isFetching: false })
+    expect(seen.map((state) => state.status)).toEqual(['loading', 'error'])
+    ctx.server.reset()
+    await client.getModelReferenceResult('blip')
+    expect(client.peek('blip')).toMatchObject({ status: 'success', error: undefined })
   })
 
   it('a listener that throws does not break the read', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { convertLegacyJson, convertTextCsv, getBaseModelName, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../src/index.js'
+import { MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../src/index.js'
+import { convertLegacyJson, convertTextCsv } from '../src/convert/index.js'
+import { getBaseModelName } from '../src/convert/text-names.js'
 import { DERIVED_V2_FILES, fixtureJson, fixtureText, LEGACY_FILES } from '../../../e2e/fixtures.js'
 
 const JSON_CATEGORIES = Object.keys(LEGACY_FILES).filter((c) => c !== 'text_generation') as ModelReferenceCategory[]

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { convertLegacyJson, convertTextCsv, parseCsv } from '../src/index.js'
+import { convertLegacyJson, convertTextCsv } from '../src/convert/index.js'
+import { parseCsv } from '../src/convert/csv.js'
 
 // Hand-written inputs: each case below is one the real files lack, and says which.
 describe('parseCsv (RFC 4180, Python excel dialect)', () => {

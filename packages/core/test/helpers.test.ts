@@ -2,13 +2,10 @@ import { describe, expect, it } from 'vitest'
 import {
   findDownloadBySha256,
   getAllDownloadUrls,
-  getBaseModelName,
   getBaselineNativeResolution,
   getCategoryDescriptor,
   getDeclaredTotalSize,
-  getModelNameVariants,
   getPrimaryDownloadUrl,
-  hasBackendPrefix,
   isKnownImageBaseline,
   KNOWN_IMAGE_GENERATION_BASELINE,
   MODEL_DOMAIN,
@@ -17,16 +14,14 @@ import {
   MODEL_STYLE,
   CONTROLNET_STYLE,
   normalizeBaseline,
-  parseTextModelName,
   registerControlNetStyle,
   registerImageBaseline,
   registerModelStyle,
-  registerTextBackend,
   sha256Equals,
-  stripBackendPrefix,
-  validateRecords,
   type ImageGenerationModelRecord,
 } from '../src/index.js'
+import { getBaseModelName, getModelNameVariants, hasBackendPrefix, parseTextModelName, registerTextBackend, stripBackendPrefix } from '../src/convert/text-names.js'
+import { validateRecords } from '../src/convert/index.js'
 import { fixtureJson } from '../../../e2e/fixtures.js'
 
 const texts = Object.values(fixtureJson('derived-v2/text_generation.json') as Record<string, { name: string; text_model_group: string }>)

@@ -3,6 +3,7 @@ import {
   isNoInstanceError,
   isNotCachedError,
   isSingletonConflictError,
+  ModelReferenceClient,
   ModelReferenceManager,
   NotCachedError,
   PrefetchStrategy,
@@ -10,6 +11,9 @@ import {
   SourcesUnavailableError,
   type ModelReferenceEvent,
 } from '../src/index.js'
+import { query } from '../src/query/index.js'
+import { getLegacyModelReference } from '../src/legacy.js'
+import { getPopularModels } from '../src/popular.js'
 import { useReferenceServer } from './helpers/setup.js'
 
 const ctx = useReferenceServer()
@@ -69,17 +73,17 @@ describe('singleton', () => {
     expect(ModelReferenceManager.hasInstance()).toBe(false)
   })
 
-  it('delegates reads, queries and the other helpers to its client', async () => {
+  it('is a client: reads, and the feature entry points take it like any client', async () => {
     const manager = new ModelReferenceManager(options())
     const models = await manager.getModelReference('image_generation')
     expect(Object.keys(models)).toHaveLength(161)
-    expect(manager.peek('image_generation')?.models).toBe(models)
-    expect(await manager.client.getModelReference('image_generation')).toBe(models)
-    expect(await manager.query('image_generation').forBaseline('SDXL').count()).toBe(Object.values(models).filter((m) => m.baseline === 'stable_diffusion_xl').length)
+    expect(manager.peek('image_generation').result?.models).toBe(models)
+    expect(manager).toBeInstanceOf(ModelReferenceClient)
+    expect(await query(manager, 'image_generation').forBaseline('SDXL').count()).toBe(Object.values(models).filter((m) => m.baseline === 'stable_diffusion_xl').length)
     const category: string = 'blip'
-    expect(await manager.query(category).count()).toBe(2)
-    expect((await manager.getLegacyModelReference('blip')).records.BLIP?.name).toBe('BLIP')
-    expect(await manager.getPopularModels('blip')).toEqual([])
+    expect(await query(manager, category).count()).toBe(2)
+    expect((await getLegacyModelReference(manager, 'blip')).records.BLIP?.name).toBe('BLIP')
+    expect(await getPopularModels(manager, 'blip')).toEqual([])
   })
 })
 

@@ -39,6 +39,36 @@ describe('cheap revalidation with the primary’s last_updated', () => {
     expect(ctx.server.count('primary')).toBe(3)
   })
 
+  it('a last_updated that moved back (a restored backup) is a change too: any difference downloads', async () => {
+    const client = ctx.client({ ttlSeconds: 60 })
+    await client.getModelReference('blip')
+    advance(61)
+    await client.getModelReference('blip')
+    ctx.server.setLastUpdated('blip', DEFAULT_LAST_UPDATED - 86_400)
+    advance(61)
+    await client.getModelReference('blip')
+    expect(ctx.server.count('primary')).toBe(3)
+  })
+
+  it('a last_updated from the future is not believed or stored: every later refresh still asks and downloads', async () => {
+    const client = ctx.client({ ttlSeconds: 60 })
+    await client.getModelReference('blip')
+    ctx.server.setLastUpdated('blip', Math.floor(Date.now() / 1000) + 365 * 86_400)
+    for (let refresh = 1; refresh <= 3; refresh++) {
+      advance(61)
+      await client.getModelReference('blip')
+      expect(ctx.server.count('primary')).toBe(1 + refresh)
+    }
+    // Back to a believable value: recorded with the next download, then it saves downloads again.
+    ctx.server.setLastUpdated('blip', DEFAULT_LAST_UPDATED)
+    advance(61)
+    await client.getModelReference('blip')
+    advance(61)
+    await client.getModelReference('blip')
+    expect(ctx.server.count('primary')).toBe(5)
+    expect(ctx.events.filter((e) => e.type === 'revalidated')).toHaveLength(1)
+  })
+
   it('any failure of the metadata route (a replica answers 503) means downloading as usual', async () => {
     ctx.server.fault('/last_updated', { kind: 'status', status: 503 })
     const client = ctx.client({ ttlSeconds: 60, retries: 0 })
@@ -99,8 +129,8 @@ describe('stale-while-revalidate', () => {
     advance(61)
     ctx.server.fault('/v2/image_generation', { kind: 'trickle', intervalMs: 20, chunks: 5 })
     const landed = new Promise<ModelReferenceResult<'image_generation'>>((resolve) => {
-      client.subscribe('image_generation', (result) => {
-        if (!result.stale) resolve(result)
+      client.subscribe('image_generation', ({ result }) => {
+        if (result !== undefined && !result.stale) resolve(result)
       })
     })
     const reads = await Promise.all([client.getModelReferenceResult('image_generation'), client.getModelReferenceResult('image_generation')])
@@ -130,7 +160,7 @@ describe('stale-while-revalidate', () => {
     advance(61)
     ctx.server.primaryDown()
     ctx.server.githubDown()
-    const served = new Promise<ModelReferenceResult<'blip'>>((resolve) => client.subscribe('blip', (r) => r.error && resolve(r)))
+    const served = new Promise<ModelReferenceResult<'blip'>>((resolve) => client.subscribe('blip', ({ result }) => result?.error && resolve(result)))
     expect((await client.getModelReferenceResult('blip')).stale).toBe(true)
     const result = await served
     expect(result.error?.message).toMatch(/every source failed/)
@@ -152,7 +182,7 @@ describe('other tabs', () => {
     await tabA.getModelReference('blip')
     await tabB.getModelReference('blip')
     expect(ctx.server.count('primary')).toBe(1)
-    const updated = new Promise<ModelReferenceResult<'blip'>>((resolve) => tabB.subscribe('blip', resolve))
+    const updated = new Promise<ModelReferenceResult<'blip'>>((resolve) => tabB.subscribe('blip', ({ result }) => result?.source === 'storage' && resolve(result)))
     advance(5)
     const refreshed = await tabA.refresh('blip')
     const seen = await updated

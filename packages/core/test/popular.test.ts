@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { isSourcesUnavailableError } from '../src/index.js'
+import { getPopularModels } from '../src/popular.js'
 import { useFakeClock } from './helpers/clock.js'
 import { useReferenceServer } from './helpers/setup.js'
 
@@ -58,7 +59,7 @@ const client = (extra = {}) => ctx.client({ hordeApiUrl: hordeUrl, retries: 0, .
 
 describe('getPopularModels', () => {
   it('ranks image models by workers, joined with the reference (others left out)', async () => {
-    const popular = await client({ clientAgent: 'test:1:me' }).getPopularModels('image_generation', { limit: 2 })
+    const popular = await getPopularModels(client({ clientAgent: 'test:1:me' }), 'image_generation', { limit: 2 })
     expect(popular.map((m) => [m.name, m.workerCount])).toEqual([
       ['Flux.1-Schnell fp8 (Compact)', 22],
       ['AlbedoBase XL (SDXL)', 14],
@@ -69,7 +70,7 @@ describe('getPopularModels', () => {
   })
 
   it('counts a text model’s backend variants as the model', async () => {
-    const popular = await client().getPopularModels('text_generation')
+    const popular = await getPopularModels(client(), 'text_generation')
     expect(popular.map((m) => [m.name, m.workerCount, m.jobs, m.performance, m.eta])).toEqual([
       ['ReadyArt/Broken-Tutu-24B', 5, 3, 12, 9],
       ['acrastt/Marx-3B-V3', 1, 0, 20, 0],
@@ -77,12 +78,12 @@ describe('getPopularModels', () => {
   })
 
   it('sorts by usage from the stats endpoint', async () => {
-    const byDay = await client().getPopularModels('image_generation', { sortBy: 'usage_day' })
+    const byDay = await getPopularModels(client(), 'image_generation', { sortBy: 'usage_day' })
     expect(byDay.map((m) => m.name).slice(0, 2)).toEqual(['Deliberate', 'AlbedoBase XL (SDXL)'])
     expect(byDay[0]!.usage).toEqual({ day: 500, month: 9000, total: 1e6 })
-    const byMonth = await client().getPopularModels('image_generation', { sortBy: 'usage_month' })
+    const byMonth = await getPopularModels(client(), 'image_generation', { sortBy: 'usage_month' })
     expect(byMonth[0]!.name).toBe('AlbedoBase XL (SDXL)')
-    const text = await client().getPopularModels('text_generation', { sortBy: 'usage_day' })
+    const text = await getPopularModels(client(), 'text_generation', { sortBy: 'usage_day' })
     expect(text.map((m) => [m.name, m.usage!.day])).toEqual([
       ['acrastt/Marx-3B-V3', 70],
       ['ReadyArt/Broken-Tutu-24B', 5],
@@ -92,29 +93,29 @@ describe('getPopularModels', () => {
 
   it('caches like the reference: one request within the TTL, one for concurrent readers', async () => {
     const c = client()
-    await Promise.all([c.getPopularModels('image_generation'), c.getPopularModels('image_generation'), c.getPopularModels('image_generation', { limit: 1 })])
-    await c.getPopularModels('image_generation')
+    await Promise.all([getPopularModels(c, 'image_generation'), getPopularModels(c, 'image_generation'), getPopularModels(c, 'image_generation', { limit: 1 })])
+    await getPopularModels(c, 'image_generation')
     expect(hordeRequests).toHaveLength(1)
     advance(61)
-    await c.getPopularModels('image_generation')
+    await getPopularModels(c, 'image_generation')
     expect(hordeRequests).toHaveLength(2)
   })
 
   it('serves the last good answer when the Horde fails, and a typed error when there is none', async () => {
     const c = client()
-    const good = await c.getPopularModels('image_generation')
+    const good = await getPopularModels(c, 'image_generation')
     advance(61)
     hordeDown = true
-    expect(await c.getPopularModels('image_generation')).toEqual(good)
-    const error = await client().getPopularModels('image_generation').catch((e: unknown) => e)
+    expect(await getPopularModels(c, 'image_generation')).toEqual(good)
+    const error = await getPopularModels(client(), 'image_generation').catch((e: unknown) => e)
     expect(isSourcesUnavailableError(error)).toBe(true)
     expect((error as { attempts: unknown[] }).attempts).toEqual([expect.objectContaining({ source: 'horde-api', kind: 'http', status: 503 })])
   })
 
   it('other categories give [] without a request; bad options are refused', async () => {
-    expect(await client().getPopularModels('controlnet')).toEqual([])
+    expect(await getPopularModels(client(), 'controlnet')).toEqual([])
     expect(hordeRequests).toHaveLength(0)
-    await expect(client().getPopularModels('image_generation', { limit: -1 })).rejects.toThrow(RangeError)
-    await expect(client().getPopularModels('image_generation', { sortBy: 'fame' as never })).rejects.toThrow(/worker_count/)
+    await expect(getPopularModels(client(), 'image_generation', { limit: -1 })).rejects.toThrow(RangeError)
+    await expect(getPopularModels(client(), 'image_generation', { sortBy: 'fame' as never })).rejects.toThrow(/worker_count/)
   })
 })

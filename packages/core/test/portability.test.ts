@@ -20,12 +20,33 @@ describe('core has no Node APIs', () => {
     expect(offenders).toEqual([])
   })
 
-  it('in its build, which imports only ky and valibot', () => {
-    const built = readFileSync(join(packageDir, 'dist/index.js'), 'utf8')
-    expect(NODE_APIS.test(built)).toBe(false)
-    const imports = [...built.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1])
-    expect(new Set(imports)).toEqual(new Set(['ky', 'valibot']))
-    expect(built).not.toMatch(/\beval\(|new Function\(/)
+  it('in its build, which imports only ky, valibot and its own chunks', () => {
+    const built = files(join(packageDir, 'dist')).filter((file) => file.endsWith('.js'))
+    expect(built.length).toBeGreaterThan(7)
+    for (const file of built) {
+      const code = readFileSync(file, 'utf8')
+      expect(NODE_APIS.test(code), file).toBe(false)
+      expect(code, file).not.toMatch(/\beval\(|new Function\(/)
+      const imports = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!)
+      expect(imports.filter((specifier) => !['ky', 'valibot'].includes(specifier) && !specifier.startsWith('./') && !specifier.startsWith('../')), file).toEqual([])
+    }
+  })
+
+  it('loads the GitHub converters only when the GitHub path runs (a dynamic import)', () => {
+    const index = readFileSync(join(packageDir, 'dist/index.js'), 'utf8')
+    const lazy = [...index.matchAll(/import\("(\.\/chunks\/[^"]+)"\)/g)].map((m) => m[1]!)
+    expect(lazy).toHaveLength(1)
+    const staticImports = (file: string): string[] => [...readFileSync(join(packageDir, 'dist', file), 'utf8').matchAll(/^import .* from "(\.\.?\/[^"]+)";$/gm)].map((m) => join(file, '..', m[1]!))
+    // Nothing index.js loads up front holds the CSV parser or the legacy converter.
+    const upFront = new Set<string>()
+    const pending = ['index.js']
+    while (pending.length > 0) {
+      const file = pending.pop()!
+      if (upFront.has(file)) continue
+      upFront.add(file)
+      pending.push(...staticImports(file))
+    }
+    for (const file of upFront) expect(readFileSync(join(packageDir, 'dist', file), 'utf8'), file).not.toMatch(/function (convertTextCsv|convertLegacyJson|parseCsv)\b/)
   })
 
   it('declares only ky and valibot as dependencies', () => {
@@ -40,7 +61,7 @@ describe('core has no Node APIs', () => {
     globalThis.fetch = (() => calls.push('fetch')) as never
     globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => (calls.push('setTimeout'), realSetTimeout(...args))) as never
     try {
-      await import(join(packageDir, 'dist/index.js') + '?fresh')
+      for (const entry of ['index', 'query', 'popular', 'legacy', 'raw', 'text-names', 'convert']) await import(join(packageDir, `dist/${entry}.js`) + '?fresh')
     } finally {
       globalThis.fetch = realFetch
       globalThis.setTimeout = realSetTimeout

@@ -1,7 +1,9 @@
 import fc from 'fast-check'
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { convertLegacyJson, convertTextCsv, createModelReferenceClient, isSourcesUnavailableError, parseCsv, validateRecords, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../src/index.js'
+import { createModelReferenceClient, isSourcesUnavailableError, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../src/index.js'
+import { convertLegacyJson, convertTextCsv, validateRecords } from '../src/convert/index.js'
+import { parseCsv } from '../src/convert/csv.js'
 import { beginCheckRun, compileInPlaceCheck } from '../src/records/fast-check.js'
 import { getRecordSchema } from '../src/records/schemas.js'
 

@@ -1,12 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import {
-  createQuery,
-  getBaseModelName,
-  isQuantizedModelName,
-  type ImageGenerationModelRecord,
-  type ModelMap,
-  type TextGenerationModelRecord,
-} from '../src/index.js'
+import { type ImageGenerationModelRecord, type ModelMap, type TextGenerationModelRecord } from '../src/index.js'
+import { createQuery, query } from '../src/query/index.js'
+import { getBaseModelName, isQuantizedModelName } from '../src/convert/text-names.js'
 import { fixtureJson } from '../../../e2e/fixtures.js'
 import { useReferenceServer } from './helpers/setup.js'
 
@@ -24,7 +19,7 @@ const names = (records: readonly { name: string }[]): string[] => records.map((r
 
 describe('ModelQuery on image_generation', () => {
   it('where with equalities and each comparison', async () => {
-    const q = ctx.client().query('image_generation')
+    const q = query(ctx.client(), 'image_generation')
     expect(names(await q.where({ nsfw: false, style: 'anime' }).toArray())).toEqual(names(images.filter((m) => !m.nsfw && m.style === 'anime')))
     expect(names(await q.where('baseline', '=', 'flux_1').toArray())).toEqual(names(images.filter((m) => m.baseline === 'flux_1')))
     expect(names(await q.where('baseline', '!=', 'flux_1').toArray())).toEqual(names(images.filter((m) => m.baseline !== 'flux_1')))
@@ -41,12 +36,12 @@ describe('ModelQuery on image_generation', () => {
   it('comparisons with a missing value are false (one real record has no size)', async () => {
     const missing = images.filter((m) => typeof m.size_on_disk_bytes !== 'number')
     expect(missing.length).toBeGreaterThan(0)
-    const all = await ctx.client().query('image_generation').where('size_on_disk_bytes', '>=', 0).count()
+    const all = await query(ctx.client(), 'image_generation').where('size_on_disk_bytes', '>=', 0).count()
     expect(all).toBe(images.length - missing.length)
   })
 
   it('filter, tagsAny, tagsAll, tagsNone', async () => {
-    const q = ctx.client().query('image_generation')
+    const q = query(ctx.client(), 'image_generation')
     expect(names(await q.filter((m) => m.showcases.length > 1).toArray())).toEqual(names(images.filter((m) => m.showcases.length > 1)))
     expect(names(await q.tagsAny('anime', 'furry').toArray())).toEqual(names(images.filter((m) => m.tags.includes('anime') || m.tags.includes('furry'))))
     expect(names(await q.tagsAll('anime', 'cartoon').toArray())).toEqual(names(images.filter((m) => m.tags.includes('anime') && m.tags.includes('cartoon'))))
@@ -54,7 +49,7 @@ describe('ModelQuery on image_generation', () => {
   })
 
   it('orderBy (missing values last in both directions, a second key for ties), offset then limit', async () => {
-    const q = ctx.client().query('image_generation')
+    const q = query(ctx.client(), 'image_generation')
     const bySize = (a: ImageGenerationModelRecord, b: ImageGenerationModelRecord, dir: 1 | -1) => {
       const x = a.size_on_disk_bytes
       const y = b.size_on_disk_bytes
@@ -73,7 +68,7 @@ describe('ModelQuery on image_generation', () => {
   })
 
   it('distinct and groupBy', async () => {
-    const q = ctx.client().query('image_generation')
+    const q = query(ctx.client(), 'image_generation')
     expect(await q.distinct('baseline')).toEqual([...new Set(images.map((m) => m.baseline))])
     const groups = await q.groupBy('baseline')
     expect([...groups.keys()]).toEqual([...new Set(images.map((m) => m.baseline))])
@@ -81,7 +76,7 @@ describe('ModelQuery on image_generation', () => {
   })
 
   it('forBaseline accepts alternative names; NSFW and inpainting shortcuts', async () => {
-    const q = ctx.client().query('image_generation')
+    const q = query(ctx.client(), 'image_generation')
     const sdxl = names(images.filter((m) => m.baseline === 'stable_diffusion_xl'))
     expect(sdxl.length).toBeGreaterThan(0)
     for (const spelling of ['SDXL', 'stable diffusion xl', 'stable_diffusion_xl']) expect(names(await q.forBaseline(spelling).toArray())).toEqual(sdxl)
@@ -94,7 +89,7 @@ describe('ModelQuery on image_generation', () => {
   })
 
   it('is immutable: each call returns a new query, the base stays as it was', async () => {
-    const base = ctx.client().query('image_generation')
+    const base = query(ctx.client(), 'image_generation')
     const narrowed = base.excludeNsfw()
     expect(narrowed).not.toBe(base)
     expect(await base.count()).toBe(images.length)
@@ -103,9 +98,9 @@ describe('ModelQuery on image_generation', () => {
 
   it('evaluates lazily: nothing is fetched until a terminal runs', async () => {
     const client = ctx.client()
-    const query = client.query('blip').where({ name: 'BLIP' }).orderBy('name')
+    const blip = query(client, 'blip').where({ name: 'BLIP' }).orderBy('name')
     expect(ctx.server.requests).toHaveLength(0)
-    expect(names(await query.toArray())).toEqual(['BLIP'])
+    expect(names(await blip.toArray())).toEqual(['BLIP'])
     expect(ctx.server.count('primary')).toBe(1)
   })
 
@@ -126,21 +121,21 @@ describe('ModelQuery on image_generation', () => {
 
 describe('TextGenerationQuery', () => {
   it('quantised or not, by the name parser', async () => {
-    const q = ctx.client().query('text_generation')
+    const q = query(ctx.client(), 'text_generation')
     expect(names(await q.onlyQuantized().toArray())).toEqual(names(texts.filter((m) => isQuantizedModelName(m.name))))
     expect(names(await q.excludeQuantized().toArray())).toEqual(names(texts.filter((m) => !isQuantizedModelName(m.name))))
     expect(await q.onlyQuantized().count()).toBeGreaterThan(0)
   })
 
   it('groupByBaseModel groups like text_model_group (419 groups in the real data)', async () => {
-    const groups = await ctx.client().query('text_generation').groupByBaseModel()
+    const groups = await query(ctx.client(), 'text_generation').groupByBaseModel()
     expect(groups.size).toBe(419)
     for (const [base, members] of groups) for (const m of members) expect(m.text_model_group).toBe(base)
     expect(groups.get('Qwen1.5')).toHaveLength(16)
   })
 
   it('forBackend finds nothing in canonical v2 data (no prefixed names), and the legacy names in db.json', async () => {
-    const q = ctx.client().query('text_generation')
+    const q = query(ctx.client(), 'text_generation')
     expect(await q.forBackend('aphrodite').count()).toBe(0)
     expect(await q.excludeBackendVariations().count()).toBe(texts.length)
     const legacy = Object.values(fixtureJson('legacy/text/db.json') as Record<string, { name: string }>) as unknown as TextGenerationModelRecord[]
@@ -151,7 +146,7 @@ describe('TextGenerationQuery', () => {
   })
 
   it('tag filters work on text records', async () => {
-    const q = ctx.client().query('text_generation')
+    const q = query(ctx.client(), 'text_generation')
     expect(names(await q.tagsAny('roleplay').toArray())).toEqual(names(texts.filter((m) => m.tags?.includes('roleplay'))))
   })
 })
@@ -160,8 +155,8 @@ describe('ControlNetQuery', () => {
   it('forStyle and groupByStyle', async () => {
     const client = ctx.client()
     const all = Object.values(await client.getModelReference('controlnet'))
-    expect(names(await client.query('controlnet').forStyle('control_canny').toArray())).toEqual(names(all.filter((m) => m.controlnet_style === 'control_canny')))
-    const groups = await client.query('controlnet').groupByStyle()
+    expect(names(await query(client, 'controlnet').forStyle('control_canny').toArray())).toEqual(names(all.filter((m) => m.controlnet_style === 'control_canny')))
+    const groups = await query(client, 'controlnet').groupByStyle()
     expect([...groups.keys()]).toEqual([...new Set(all.map((m) => m.controlnet_style))])
   })
 })

@@ -1,12 +1,8 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import {
-  isSourcesUnavailableError,
-  MODEL_REFERENCE_CATEGORIES,
-  SourcesUnavailableError,
-  validateRecords,
-  type FetchableCategory,
-} from '../src/index.js'
+import { isSourcesUnavailableError, MODEL_REFERENCE_CATEGORIES, SourcesUnavailableError, type FetchableCategory } from '../src/index.js'
+import { getRawModelReference } from '../src/raw.js'
+import { validateRecords } from '../src/convert/index.js'
 import { DERIVED_V2_FILES, fixtureJson } from '../../../e2e/fixtures.js'
 import { useReferenceServer } from './helpers/setup.js'
 
@@ -142,10 +138,24 @@ describe('fallback to GitHub on any primary failure', () => {
     expect(ctx.events.find((e) => e.type === 'source-failed')).toMatchObject({ attempt: { source: 'primary', kind: 'malformed', message: expect.stringContaining('maxBodyBytes') } })
   })
 
-  it('retries 429 and 5xx only, `retries` times', async () => {
+  it('with a fallback, a 429 or 5xx goes to GitHub at once: no retry wait first', async () => {
     ctx.server.primaryDown({ kind: 'status', status: 502 })
-    await ctx.client({ retries: 2 }).getModelReference('blip')
+    const started = Date.now()
+    const result = await ctx.client({ retries: 2 }).getModelReferenceResult('blip')
+    expect(result.source).toBe('github')
+    expect(Date.now() - started).toBeLessThan(250)
+    expect(ctx.server.count('primary')).toBe(1)
+  })
+
+  it('retries 429 and 5xx only, `retries` times, once every source has failed', async () => {
+    ctx.server.primaryDown({ kind: 'status', status: 502 })
+    await expect(ctx.client({ retries: 2, githubFallback: false }).getModelReference('blip')).rejects.toThrow(/HTTP 502/)
     expect(ctx.server.count('primary')).toBe(3)
+    ctx.server.reset()
+    ctx.server.primaryDown({ kind: 'status', status: 503 })
+    ctx.server.githubDown({ kind: 'status', status: 500 })
+    await expect(ctx.client({ retries: 1 }).getModelReference('blip')).rejects.toThrow(/HTTP 503/)
+    expect([ctx.server.count('primary'), ctx.server.count('github')]).toEqual([2, 2])
   })
 
   it('never retries a timeout or a network error', async () => {
@@ -167,7 +177,7 @@ describe('fallback to GitHub on any primary failure', () => {
 
   it('honours a short Retry-After on 429 and then uses the primary', async () => {
     ctx.server.fault('/v2/blip', { kind: 'status', status: 429, headers: { 'retry-after': '0' } }, 1)
-    const result = await ctx.client().getModelReferenceResult('blip')
+    const result = await ctx.client({ githubFallback: false }).getModelReferenceResult('blip')
     expect(result.source).toBe('primary')
     expect(ctx.server.count('primary')).toBe(2)
   })
@@ -263,14 +273,14 @@ describe('requests', () => {
 
   it('getRawModelReference returns the bodies as sent, before conversion', async () => {
     const client = ctx.client()
-    const primary = await client.getRawModelReference('controlnet')
+    const primary = await getRawModelReference(client, 'controlnet')
     expect(primary).toMatchObject({ source: 'primary', format: 'json' })
     expect(primary.data).toEqual(fixtureJson('derived-v2/controlnet.json'))
     ctx.server.primaryDown({ kind: 'status', status: 404 })
-    const github = await client.getRawModelReference('controlnet')
+    const github = await getRawModelReference(client, 'controlnet')
     expect(github).toMatchObject({ source: 'github', format: 'json' })
     expect(github.data).toEqual(fixtureJson('legacy/controlnet.json'))
-    const csv = await client.getRawModelReference('text_generation')
+    const csv = await getRawModelReference(client, 'text_generation')
     expect(csv.format).toBe('csv')
     expect(String(csv.data).startsWith('name,parameters_bn,')).toBe(true)
   })
@@ -289,12 +299,13 @@ describe('abort', () => {
 
   it('an abort during a retry wait stops further attempts', async () => {
     ctx.server.primaryDown({ kind: 'status', status: 503, headers: { 'retry-after': '2' } })
+    ctx.server.githubDown({ kind: 'status', status: 503, headers: { 'retry-after': '2' } })
     const controller = new AbortController()
     const read = ctx.client({ retries: 2 }).getModelReference('blip', { signal: controller.signal })
     setTimeout(() => controller.abort(), 200)
     await expect(read).rejects.toMatchObject({ name: 'AbortError' })
     await new Promise((resolve) => setTimeout(resolve, 2_300))
     expect(ctx.server.count('primary')).toBe(1)
-    expect(ctx.server.count('github')).toBe(0)
+    expect(ctx.server.count('github')).toBe(1)
   })
 })

@@ -4,8 +4,6 @@ import {
   MODEL_REFERENCE_CATEGORY,
   ModelReferenceManager,
   type AnyModelRecord,
-  type ImageGenerationQuery,
-  type TextGenerationQuery,
   type ControlNetModelRecord,
   type ImageGenerationModelRecord,
   type ModelReferenceCategory,
@@ -13,6 +11,8 @@ import {
   type RecordFor,
   type TextGenerationModelRecord,
 } from '../src/index.js'
+import { query } from '../src/query/index.js'
+import { type ImageGenerationQuery, type TextGenerationQuery } from '../src/query/index.js'
 
 describe('types', () => {
   it("getModelReference('image_generation') yields image records", async () => {
@@ -54,19 +54,19 @@ describe('types', () => {
 
   it('queries are typed per category', async () => {
     const client = createModelReferenceClient()
-    expectTypeOf(client.query('image_generation')).toEqualTypeOf<ImageGenerationQuery>()
-    expectTypeOf(client.query('text_generation')).toEqualTypeOf<TextGenerationQuery>()
-    expectTypeOf(await client.query('image_generation').forBaseline('SDXL').toArray()).toEqualTypeOf<ImageGenerationModelRecord[]>()
-    expectTypeOf(await client.query('image_generation').distinct('baseline')).toEqualTypeOf<ImageGenerationModelRecord['baseline'][]>()
+    expectTypeOf(query(client, 'image_generation')).toEqualTypeOf<ImageGenerationQuery>()
+    expectTypeOf(query(client, 'text_generation')).toEqualTypeOf<TextGenerationQuery>()
+    expectTypeOf(await query(client, 'image_generation').forBaseline('SDXL').toArray()).toEqualTypeOf<ImageGenerationModelRecord[]>()
+    expectTypeOf(await query(client, 'image_generation').distinct('baseline')).toEqualTypeOf<ImageGenerationModelRecord['baseline'][]>()
     // @ts-expect-error the compiler rejects a field the records do not have
-    client.query('image_generation').where('basline', '=', 'x')
+    query(client, 'image_generation').where('basline', '=', 'x')
     // @ts-expect-error ...also in the equality form
-    client.query('image_generation').where({ basline: 'x' })
+    query(client, 'image_generation').where({ basline: 'x' })
     // @ts-expect-error controlnet records have no tags
-    client.query('controlnet').tagsAny('x')
+    query(client, 'controlnet').tagsAny('x')
     // @ts-expect-error forBaseline is for image queries only
-    client.query('text_generation').forBaseline('SDXL')
-    expectTypeOf(client.query('image_generation').tagsAny('anime')).toEqualTypeOf<ImageGenerationQuery>()
+    query(client, 'text_generation').forBaseline('SDXL')
+    expectTypeOf(query(client, 'image_generation').tagsAny('anime')).toEqualTypeOf<ImageGenerationQuery>()
   })
 
   it('records are read-only', async () => {

@@ -16,6 +16,8 @@ export async function bundleTestWorker(): Promise<string> {
       emptyOutDir: true,
       minify: false,
       target: 'es2022',
+      // One module, as wrangler bundles it: the SDK's lazily loaded converters are inlined.
+      rolldownOptions: { output: { inlineDynamicImports: true } },
       lib: { entry: fileURLToPath(new URL('./worker/model-reference-worker.ts', import.meta.url)), formats: ['es'], fileName: () => 'worker.js' },
     },
   })

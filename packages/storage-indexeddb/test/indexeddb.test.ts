@@ -151,7 +151,7 @@ describe('reload path: two managers over one IndexedDB', () => {
     vi.setSystemTime(Date.now() + 120_000)
     const events: ModelReferenceEvent[] = []
     const manager = new ModelReferenceManager(options(events))
-    const landed = new Promise((resolve) => manager.subscribe('image_generation', (result) => !result.stale && resolve(result)))
+    const landed = new Promise((resolve) => manager.subscribe('image_generation', ({ result }) => result !== undefined && !result.stale && resolve(result)))
     const stale = await manager.getModelReferenceResult('image_generation')
     expect(stale.source).toBe('storage')
     expect(stale.stale).toBe(true)

@@ -18,7 +18,7 @@ export interface Persistence {
   read(category: FetchableCategory): Promise<CategoryEnvelope | undefined>
   /** Writes a copy; a failure or a timeout is reported as `storage-error`, a success as `persisted`. */
   write(category: FetchableCategory, envelope: CategoryEnvelope): Promise<void>
-  /** Marks an envelope this realm built and froze itself, so that reading it back needs no check. */
+  /** Marks an envelope this realm built and froze itself, so that reading it back (by any client) needs no check. */
   trust(envelope: CategoryEnvelope): void
 }
 
@@ -46,12 +46,14 @@ function bounded<T>(operation: string, ms: number, call: () => Promise<T>): Prom
   return Promise.race([new Promise<T>((resolve) => resolve(call())), timeout]).finally(() => clearTimeout(timer))
 }
 
+// Envelopes built and frozen in this realm, by any client: a hit that returns one of these (the
+// in-memory adapter keeps values by reference, and clients may share it) needs no revalidation
+// and no copy.
+const trusted = new WeakSet<object>()
+
 /** Builds the persistence of one client over its storage adapter. */
 export function createPersistence(storage: StorageAdapter, options: PersistenceOptions): Persistence {
   const { emit, timeoutMs } = options
-  // Envelopes built and frozen in this realm: a hit that returns one of these (the in-memory
-  // adapter keeps values by reference) needs no revalidation and no copy.
-  const trusted = new WeakSet<object>()
   const report = (category: FetchableCategory, operation: 'get' | 'set', error: unknown): void => emit({ type: 'storage-error', category, operation, error })
 
   function check(category: FetchableCategory, value: unknown): CategoryEnvelope | undefined {

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createModelReferenceClient,
-  ENVELOPE_FORMAT,
-  envelopeMetadata,
-  validateRecords,
-  type CategoryEnvelope,
-  type FetchableCategory,
-  type StorageAdapter,
-  type StorageSetOptions,
-} from '../../src/index.js'
+import { createModelReferenceClient, type CategoryEnvelope, type ModelReferenceEvent, type FetchableCategory, type StorageAdapter, type StorageSetOptions } from '../../src/index.js'
+import { ENVELOPE_FORMAT, envelopeMetadata } from '../../src/cache/envelope.js'
+import { validateRecords } from '../../src/convert/index.js'
 import { DERIVED_V2_FILES, fixtureJson } from '../../../../e2e/fixtures.js'
 import { startReferenceServer, type ReferenceServer } from '../../../../e2e/reference-server.js'
 
@@ -114,7 +107,14 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
     })
 
     it('a client over it: a second client (a reload or cold start) reads the copy with no request', async () => {
-      const first = await createModelReferenceClient({ primaryUrl: server.primaryUrl, githubUrl: server.githubUrl, storage: under.create() }).getModelReferenceResult('controlnet')
+      // The write runs in the background; its `persisted` event says when the adapter has it.
+      let persisted!: () => void
+      const written = new Promise<void>((resolve) => (persisted = resolve))
+      const onEvent = (event: ModelReferenceEvent): void => {
+        if (event.type === 'persisted' && event.category === 'controlnet') persisted()
+      }
+      const first = await createModelReferenceClient({ primaryUrl: server.primaryUrl, githubUrl: server.githubUrl, storage: under.create(), onEvent }).getModelReferenceResult('controlnet')
+      await written
       const second = await createModelReferenceClient({ primaryUrl: server.primaryUrl, githubUrl: server.githubUrl, storage: under.create() }).getModelReferenceResult('controlnet')
       expect(first.source).toBe('primary')
       expect(second.source).toBe('storage')
