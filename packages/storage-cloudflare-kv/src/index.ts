@@ -89,8 +89,16 @@ export function createCloudflareKvStorage(namespace: KvNamespaceLike, options: C
       } while (cursor)
     },
     async getMetadata(key) {
-      const { keys } = await namespace.list({ prefix: prefix + key })
-      return keys.find((k) => k.name === prefix + key)?.metadata as StoredValueMetadata | undefined
+      // A prefix listing also holds longer keys (controlnet_annotator for controlnet), and KV may
+      // answer a page with no keys and list_complete false: look for the exact name on every page.
+      let cursor: string | undefined
+      do {
+        const page = await namespace.list({ prefix: prefix + key, ...(cursor && { cursor }) })
+        const found = page.keys.find((k) => k.name === prefix + key)
+        if (found) return found.metadata as StoredValueMetadata | undefined
+        cursor = page.list_complete ? undefined : page.cursor
+      } while (cursor)
+      return undefined
     },
   }
 }

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Miniflare } from 'miniflare'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createModelReferenceClient, type ModelReferenceEvent } from '@horde-model-reference/core'
-import { envelopeMetadata } from '../../core/src/cache/envelope.js'
-import { createCloudflareKvStorage, KV_MIN_EXPIRATION_TTL_SECONDS, type KvNamespaceLike } from '../src/index.js'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createModelReferenceClient, type ModelReferenceEvent, type StoredValueMetadata } from '@horde-model-reference/core'
+import { ENVELOPE_FORMAT, envelopeMetadata } from '../../core/src/cache/envelope.js'
+import { createCloudflareKvStorage, KV_MIN_EXPIRATION_TTL_SECONDS, type CloudflareKvStorage, type KvNamespaceLike } from '../src/index.js'
 import { describeStorageContract, realEnvelope } from '../../core/test/contract/storage-contract.js'
 import { useLoopbackServer } from '../../../e2e/hooks.js'
 import { startReferenceServer, type ReferenceServer } from '../../../e2e/reference-server.js'
@@ -83,6 +83,100 @@ describe('Cloudflare KV adapter', () => {
 
   it('refuses something that is not a KV binding', () => {
     expect(() => createCloudflareKvStorage(undefined as never)).toThrow(/KV namespace binding/)
+  })
+})
+
+// list({ prefix }) matches by prefix: listing horde-model-reference:controlnet also returns
+// horde-model-reference:controlnet_annotator, whose metadata must never answer for controlnet.
+const CONTROLNET = 'horde-model-reference:controlnet'
+const ANNOTATOR = 'horde-model-reference:controlnet_annotator'
+const controlnetEnvelope = realEnvelope('controlnet', 1_000)
+const controlnetMetadata = envelopeMetadata(controlnetEnvelope)
+const annotatorMetadata: StoredValueMetadata = { format: ENVELOPE_FORMAT, category: 'controlnet_annotator', source: 'primary', fetchedAt: 2_000 }
+const writeControlnet = (storage: CloudflareKvStorage) => storage.set(CONTROLNET, controlnetEnvelope, { retentionSeconds: 600, metadata: controlnetMetadata })
+const writeAnnotator = (storage: CloudflareKvStorage) => storage.set(ANNOTATOR, { category: 'controlnet_annotator' }, { retentionSeconds: 600, metadata: annotatorMetadata })
+
+describe('getMetadata of a key that is a prefix of another key (controlnet, controlnet_annotator)', () => {
+  let mf: Miniflare
+  let kv: KvNamespaceLike
+  beforeAll(async () => {
+    ;({ mf, kv } = await kvMiniflare())
+  })
+  afterAll(() => mf.dispose())
+  beforeEach(() => createCloudflareKvStorage(kv).clear())
+
+  it('is undefined when only the longer key is stored', async () => {
+    const storage = createCloudflareKvStorage(kv)
+    await writeAnnotator(storage)
+    // The listing does return the longer key; the adapter must not take it.
+    expect((await kv.list({ prefix: 'horde-model-reference/' + CONTROLNET })).keys.map((k) => k.name)).toEqual(['horde-model-reference/' + ANNOTATOR])
+    expect(await storage.getMetadata(CONTROLNET)).toBeUndefined()
+    expect(await storage.getMetadata(ANNOTATOR)).toEqual(annotatorMetadata)
+  })
+
+  it.each([
+    ['controlnet first', [writeControlnet, writeAnnotator]],
+    ['controlnet_annotator first', [writeAnnotator, writeControlnet]],
+  ])('gives each key its own metadata, in either write order (%s)', async (_, writes) => {
+    const storage = createCloudflareKvStorage(kv)
+    for (const write of writes) await write(storage)
+    expect(await storage.getMetadata(CONTROLNET)).toEqual(controlnetMetadata)
+    expect(await storage.getMetadata(ANNOTATOR)).toEqual(annotatorMetadata)
+  })
+})
+
+// A namespace that pages list() as KV does: the matching keys in lexicographic order, at most
+// `limit` a page, and, as KV documents, list_complete false means more keys are behind the
+// cursor "even if the keys array is empty" (here: `emptyPages` empty pages come first).
+function pagedNamespace({ limit = 1000, emptyPages = 0 } = {}): KvNamespaceLike & { lists: number } {
+  const entries = new Map<string, { value: string; metadata?: unknown }>()
+  const namespace = {
+    lists: 0,
+    get: async (key: string) => entries.get(key)?.value ?? null,
+    put: async (key: string, value: string, options?: { metadata?: unknown }) => void entries.set(key, { value, metadata: options?.metadata }),
+    delete: async (key: string) => void entries.delete(key),
+    list: async ({ prefix = '', cursor }: { prefix?: string; cursor?: string } = {}) => {
+      namespace.lists++
+      const names = [...entries.keys()].filter((name) => name.startsWith(prefix)).sort()
+      const pages: string[][] = Array.from({ length: emptyPages }, () => [])
+      for (let i = 0; i < names.length; i += limit) pages.push(names.slice(i, i + limit))
+      const index = cursor === undefined ? 0 : Number(cursor)
+      const complete = index >= pages.length - 1
+      return {
+        keys: (pages[index] ?? []).map((name) => ({ name, metadata: entries.get(name)!.metadata })),
+        list_complete: complete,
+        ...(!complete && { cursor: String(index + 1) }),
+      }
+    },
+  }
+  return namespace
+}
+
+describe('getMetadata over a paginated listing', () => {
+  it('follows the cursor past an empty first page to the exact key', async () => {
+    const kv = pagedNamespace({ emptyPages: 1 })
+    const storage = createCloudflareKvStorage(kv)
+    await writeAnnotator(storage)
+    await writeControlnet(storage)
+    expect(await storage.getMetadata(CONTROLNET)).toEqual(controlnetMetadata)
+    expect(kv.lists).toBe(2)
+  })
+
+  it('is undefined when the later pages hold only longer keys', async () => {
+    const kv = pagedNamespace({ emptyPages: 2, limit: 1 })
+    const storage = createCloudflareKvStorage(kv)
+    await writeAnnotator(storage)
+    await storage.set(CONTROLNET + '_v2', { v: 2 }, { retentionSeconds: 600, metadata: annotatorMetadata })
+    expect(await storage.getMetadata(CONTROLNET)).toBeUndefined()
+  })
+
+  it('reads no further than the page that holds the exact key', async () => {
+    const kv = pagedNamespace({ limit: 1 })
+    const storage = createCloudflareKvStorage(kv)
+    await writeAnnotator(storage)
+    await writeControlnet(storage)
+    expect(await storage.getMetadata(CONTROLNET)).toEqual(controlnetMetadata)
+    expect(kv.lists).toBe(1)
   })
 })
 

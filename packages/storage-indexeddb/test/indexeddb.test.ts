@@ -99,6 +99,40 @@ describe('IndexedDB adapter', () => {
     })
   })
 
+  describe('a connection that stays closed (Safari: no close event)', () => {
+    afterEach(() => {
+      vi.restoreAllMocks()
+    })
+
+    it.each(['get', 'set'] as const)('is replaced by a new connection, which later operations keep using (first call after the close: %s)', async (first) => {
+      const open = vi.spyOn(indexedDB, 'open')
+      const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction')
+      const storage = createIndexedDbStorage({ databaseName: freshName() })
+      await storage.set('k', { a: 1 }, keep)
+      expect(open).toHaveBeenCalledTimes(1)
+      const closed = open.mock.results[0]!.value.result as IDBDatabase
+      // Safari closes the connection on its own and fires no close event, so idb-keyval keeps
+      // handing out the closed connection, and every transaction on it throws InvalidStateError,
+      // for good. close() does the same (it fires no close event either).
+      closed.close()
+      expect(() => closed.transaction('categories')).toThrow(expect.objectContaining({ name: 'InvalidStateError' }))
+      transaction.mockClear()
+
+      if (first === 'get') expect(await storage.get('k')).toEqual({ a: 1 })
+      else await storage.set('k', { a: 1 }, keep)
+      expect(open).toHaveBeenCalledTimes(2)
+      const reopened = open.mock.results[1]!.value.result as IDBDatabase
+      await storage.set('k', { a: 2 }, keep)
+      expect(await storage.get('k')).toEqual({ a: 2 })
+      await storage.delete('k')
+      expect(await storage.get('k')).toBeUndefined()
+
+      expect(open).toHaveBeenCalledTimes(2)
+      const connection = (db: unknown): string => (db === closed ? 'closed' : db === reopened ? 'reopened' : 'other')
+      expect(transaction.mock.contexts.map(connection)).toEqual(['closed', 'reopened', 'reopened', 'reopened', 'reopened', 'reopened'])
+    })
+  })
+
   it('reads back real envelopes after the values went through structured clone', async () => {
     const storage = createIndexedDbStorage({ databaseName: freshName() })
     const envelope = realEnvelope('controlnet')
