@@ -12,6 +12,7 @@ import { createIndexedDbStorage } from '@horde-model-reference/storage-indexeddb
 import { createCloudflareKvStorage, type KvNamespaceLike } from '@horde-model-reference/storage-cloudflare-kv'
 import { DERIVED_V2_FILES, fixtureText, LEGACY_FILES } from '../fixtures.js'
 import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
+import { measureFailover, measureReadPath, renderFailover, renderReadPath } from './failover.js'
 
 // `pnpm bench`: every number in BENCHMARKS.md, measured in one run on the real fixtures. Times
 // are medians of interleaved rounds, and each is reported with a baseline measured in the same
@@ -195,7 +196,17 @@ it('benchmarks', async () => {
   out(`| 1 000 concurrent readers of \`image_generation\` | ${concurrent.requests} | ${kb(concurrent.bytes)} |`)
   out()
 
-  // 4. Memory held per category.
+  // 4. Failover and the read path (e2e/bench/failover.ts; about 50 s, most of it the hung primary's timeouts).
+  out('## Failover: time to first data')
+  out()
+  out(renderFailover(await measureFailover(server, (options) => createModelReferenceClient(options))))
+  out()
+  out('## From `Response` to records')
+  out()
+  out(renderReadPath(await measureReadPath(server, (options) => createModelReferenceClient(options))))
+  out()
+
+  // 5. Memory held per category.
   out('## Memory held per category')
   out()
   const gc = (globalThis as { gc?: () => void }).gc
@@ -219,7 +230,7 @@ it('benchmarks', async () => {
   }
   out()
 
-  // 5. Bundle sizes.
+  // 6. Bundle sizes.
   out('## Bundle sizes')
   out()
   const sizes = JSON.parse(execFileSync(`${root}node_modules/.bin/size-limit`, ['--json'], { cwd: root, encoding: 'utf8' })) as { name: string; size: number; sizeLimit?: number }[]
