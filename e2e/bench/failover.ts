@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { validateRecords } from '@horde-model-reference/core'
+import { validateRecords } from '@horde-model-reference/core/convert'
 import type { ReferenceServer } from '../reference-server.js'
 
 // Failover and read-path benchmarks, against hand-written `fetch` baselines measured in the same

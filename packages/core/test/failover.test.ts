@@ -170,7 +170,8 @@ describe('every read is bounded', () => {
 
 describe('wait hints', () => {
   it('a hint the SDK cannot read is absent: Retry-After: soon, RateLimit-Reset, X-RateLimit-Reset never make a read wait', async () => {
-    for (const headers of [{ 'retry-after': 'soon' }, { 'ratelimit-reset': '3600' }, { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) }]) {
+    const hints: Record<string, string>[] = [{ 'retry-after': 'soon' }, { 'ratelimit-reset': '3600' }, { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) }]
+    for (const headers of hints) {
       ctx.server.reset()
       ctx.server.primaryDown({ kind: 'status', status: 429, headers })
       // No fallback: the retry runs after the short back-off (0.3 s) only.
