@@ -12,6 +12,7 @@ import { createIndexedDbStorage } from '@horde-model-reference/storage-indexeddb
 import { createCloudflareKvStorage, type KvNamespaceLike } from '@horde-model-reference/storage-cloudflare-kv'
 import { DERIVED_V2_FILES, fixtureText, LEGACY_FILES } from '../fixtures.js'
 import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
+import { composition, renderComposition } from './bundle.js'
 import { measureFailover, measureReadPath, renderFailover, renderReadPath } from './failover.js'
 
 // `pnpm bench`: every number in BENCHMARKS.md, measured in one run on the real fixtures. Times
@@ -239,6 +240,18 @@ it('benchmarks', async () => {
   out('| entry | size | ceiling |')
   out('|---|---:|---:|')
   for (const entry of sizes) out(`| ${entry.name} | ${entry.size} B | ${entry.sizeLimit ?? '—'} B |`)
+  out()
+  const coreDir = `${root}packages/core`
+  const firstQuery = "import { createModelReferenceClient } from './src/index.ts'\ncreateModelReferenceClient().getModelReference('image_generation')"
+  const upFront = await composition(firstQuery, coreDir)
+  const withGithub = await composition(firstQuery, coreDir, { lazyChunks: true })
+  out('### What the first query contains, module by module')
+  out()
+  out("`createModelReferenceClient().getModelReference('image_generation')`, bundled from the core's sources by esbuild (minified, ky and valibot included; the dynamic `import()` of the GitHub converters left out, as a browser loads it only when the GitHub path runs). Brotli applies to the whole bundle, so a module's share of the minified bytes is the best guide to its share of the brotli size.")
+  out()
+  out(renderComposition(upFront))
+  out()
+  out(`The GitHub path adds the converters when it first runs: ${withGithub.minified - upFront.minified} minified bytes, ${withGithub.brotli - upFront.brotli} B brotli (the whole bundle with them: ${withGithub.brotli} B).`)
   out()
 
   writeFileSync(`${root}BENCHMARKS.md`, `${lines.join('\n')}\n`)

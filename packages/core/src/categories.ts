@@ -67,36 +67,36 @@ export interface CategoryDescriptor {
   readonly managedElsewhere: boolean
 }
 
-function describe(
-  category: ModelReferenceCategory,
-  domain: CategoryDescriptor['domain'],
-  purpose: CategoryDescriptor['purpose'],
-  githubSource: GithubSourceKind | null = null,
-  legacyFile: string | null = null,
-  managedElsewhere = false,
-): CategoryDescriptor {
-  return Object.freeze({ category, domain, purpose, githubSource, legacyFile, managedElsewhere })
+// Each category's domain, purpose, and GitHub repository with its legacy file ('' for none).
+const TABLE: Readonly<Record<ModelReferenceCategory, readonly [CategoryDescriptor['domain'], CategoryDescriptor['purpose'], string?]>> = {
+  blip: ['image', 'feature_extractor', 'image/blip.json'],
+  clip: ['image', 'feature_extractor', 'image/clip.json'],
+  codeformer: ['image', 'post_processing', 'image/codeformer.json'],
+  controlnet: ['image', 'auxiliary_or_patch', 'image/controlnet.json'],
+  controlnet_annotator: ['image', 'auxiliary_or_patch'],
+  esrgan: ['image', 'post_processing', 'image/esrgan.json'],
+  gfpgan: ['image', 'post_processing', 'image/gfpgan.json'],
+  safety_checker: ['image', 'safety_checker', 'image/safety_checker.json'],
+  // The image-generation file kept its pre-v2 name upstream.
+  image_generation: ['image', 'generation', 'image/stable_diffusion.json'],
+  // The fallback reads the CSV that db.json is generated from (upstream's legacy_filename_override).
+  text_generation: ['text', 'generation', 'text/models.csv'],
+  video_generation: ['video', 'generation'],
+  audio_generation: ['audio', 'generation'],
+  miscellaneous: ['image', 'miscellaneous', 'image/miscellaneous.json'],
+  lora: ['image', 'auxiliary_or_patch'],
+  ti: ['image', 'auxiliary_or_patch'],
 }
 
-const DESCRIPTORS: Readonly<Record<ModelReferenceCategory, CategoryDescriptor>> = Object.freeze({
-  blip: describe('blip', 'image', 'feature_extractor', 'image', 'blip.json'),
-  clip: describe('clip', 'image', 'feature_extractor', 'image', 'clip.json'),
-  codeformer: describe('codeformer', 'image', 'post_processing', 'image', 'codeformer.json'),
-  controlnet: describe('controlnet', 'image', 'auxiliary_or_patch', 'image', 'controlnet.json'),
-  controlnet_annotator: describe('controlnet_annotator', 'image', 'auxiliary_or_patch'),
-  esrgan: describe('esrgan', 'image', 'post_processing', 'image', 'esrgan.json'),
-  gfpgan: describe('gfpgan', 'image', 'post_processing', 'image', 'gfpgan.json'),
-  safety_checker: describe('safety_checker', 'image', 'safety_checker', 'image', 'safety_checker.json'),
-  // The image-generation file kept its pre-v2 name upstream.
-  image_generation: describe('image_generation', 'image', 'generation', 'image', 'stable_diffusion.json'),
-  // The fallback reads the CSV that db.json is generated from (upstream's legacy_filename_override).
-  text_generation: describe('text_generation', 'text', 'generation', 'text', 'models.csv'),
-  video_generation: describe('video_generation', 'video', 'generation'),
-  audio_generation: describe('audio_generation', 'audio', 'generation'),
-  miscellaneous: describe('miscellaneous', 'image', 'miscellaneous', 'image', 'miscellaneous.json'),
-  lora: describe('lora', 'image', 'auxiliary_or_patch', null, null, true),
-  ti: describe('ti', 'image', 'auxiliary_or_patch', null, null, true),
-})
+const DESCRIPTORS = Object.freeze(
+  Object.fromEntries(
+    MODEL_REFERENCE_CATEGORIES.map((category) => {
+      const [domain, purpose, file] = TABLE[category]
+      const [githubSource = null, legacyFile = null] = (file?.split('/') ?? []) as [GithubSourceKind?, string?]
+      return [category, Object.freeze({ category, domain, purpose, githubSource, legacyFile, managedElsewhere: category === 'lora' || category === 'ti' })]
+    }),
+  ),
+) as Readonly<Record<ModelReferenceCategory, CategoryDescriptor>>
 
 /** `true` when `value` is the name of a model reference category. */
 export function isModelReferenceCategory(value: unknown): value is ModelReferenceCategory {

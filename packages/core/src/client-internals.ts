@@ -1,9 +1,13 @@
 import type { Query, QueryConfig } from './cache/query.js'
+import type { FetchableCategory } from './categories.js'
+import type { SourceName } from './errors/sources-unavailable.js'
 import type { Emit } from './events.js'
 import type { NormalizedOptions, WaitUntil } from './options.js'
-import type { LoopOptions } from './sources/loader.js'
-import type { ReferenceSource } from './sources/source.js'
-import type { Transport } from './sources/transport.js'
+import { MalformedBodyError } from './sources/decode.js'
+import { SourceFailure } from './sources/failure.js'
+import { firstSuccess, type Candidate, type LoopOptions } from './sources/loader.js'
+import { emptyIsValid, type ReferenceSource } from './sources/source.js'
+import type { FetchedBody, Transport } from './sources/transport.js'
 
 /**
  * What the feature entry points (`/popular`, `/legacy`, `/raw`) use of a client: the parts it
@@ -37,4 +41,38 @@ export function getInternals(client: unknown): ClientInternals {
   const internals = typeof client === 'object' && client !== null ? INTERNALS.get(client) : undefined
   if (internals === undefined) throw new TypeError('Expected a client from createModelReferenceClient() or a ModelReferenceManager.')
   return internals
+}
+
+/**
+ * Reads one document from the first of `targets` that supplies it, through the client's
+ * transport and source loop (order, fallback, deadline, retries): what the feature entry points
+ * share. A 404 for a category with no GitHub source is `read(undefined)` (upstream's empty
+ * category); a `MalformedBodyError` from `read` fails that source only.
+ */
+export function fetchFirst<T>(
+  internals: ClientInternals,
+  category: FetchableCategory,
+  targets: readonly (readonly [SourceName, string])[],
+  read: (body: FetchedBody | undefined, source: SourceName, url: string) => T,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  const candidates = targets.map(([id, url]): Candidate<T> => ({
+    id,
+    url,
+    async run(context) {
+      let body: FetchedBody | undefined
+      try {
+        body = await internals.transport.get({ category, source: id, url, ...context })
+      } catch (error) {
+        if (!(error instanceof SourceFailure && error.status === 404 && emptyIsValid(category))) throw error
+      }
+      try {
+        return read(body, id, url)
+      } catch (error) {
+        if (error instanceof MalformedBodyError) throw new SourceFailure('malformed', error.message, body?.status)
+        throw error
+      }
+    },
+  }))
+  return firstSuccess(category, candidates, signal, internals.loop)
 }

@@ -2,13 +2,13 @@ import * as v from 'valibot'
 import type { ReadOptions } from './cache/result.js'
 import { assertCategory, getCategoryDescriptor, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
-import { getInternals } from './client-internals.js'
+import { fetchFirst, getInternals } from './client-internals.js'
+import type { SourceName } from './errors/sources-unavailable.js'
 import { isObject } from './json.js'
 import { deepFreeze } from './records/freeze.js'
 import type { ModelReferenceIssue } from './records/issues.js'
 import { decodeJson, MalformedBodyError } from './sources/decode.js'
-import { SourceFailure } from './sources/failure.js'
-import { firstSuccess, type Candidate } from './sources/loader.js'
+import type { FetchedBody } from './sources/transport.js'
 import { githubUrlFor } from './sources/urls.js'
 
 /** A record in the legacy (v1 / GitHub) shape: validated, not converted. Unknown fields are kept. */
@@ -71,42 +71,31 @@ export async function getLegacyModelReference(client: ModelReferenceClient, cate
     return Object.freeze({ category: category as FetchableCategory, source: 'primary', url: '', fetchedAt: 0, records: Object.freeze(Object.create(null)), issues: Object.freeze([]) })
   }
   const fetchable = category as FetchableCategory
-  const { options: o, transport } = internals
+  const o = internals.options
   const noLegacyFormat = descriptor.githubSource === null
   const schema = category === 'image_generation' ? legacyImageSchema : legacySchema
   const urls: ['primary' | 'github', string][] = [['primary', `${o.primaryUrl}/model_references/v1/${encodeURIComponent(category)}`]]
   const github = githubUrlFor(fetchable, o)
   // Older consumers read the text repository's db.json (the legacy JSON), not models.csv.
   if (o.githubFallback && github !== undefined) urls.push(['github', category === 'text_generation' ? github.replace(/models\.csv$/, 'db.json') : github])
-  const candidates = urls.map(([source, url]): Candidate<LegacyModelReference> => ({
-    id: source,
-    url,
-    async run(context) {
-      let data: unknown
-      try {
-        data = decodeJson(await transport.get({ category: fetchable, source, url, signal: context.signal, timeoutMs: context.timeoutMs, onHeaders: context.onHeaders }))
-      } catch (error) {
-        // The primary answers 404 for an empty category, and there is no legacy file for it.
-        if (error instanceof SourceFailure && error.status === 404 && noLegacyFormat) data = {}
-        else if (error instanceof MalformedBodyError) throw new SourceFailure('malformed', error.message)
-        else throw error
+  const read = (body: FetchedBody | undefined, source: SourceName, url: string): LegacyModelReference => {
+    // The primary answers 404 for an empty category, and there is no legacy file for it.
+    let data = body === undefined ? {} : decodeJson(body)
+    if (Array.isArray(data) && data.length === 0) data = {}
+    if (!isObject(data)) throw new MalformedBodyError('a legacy category is a JSON object keyed by model name')
+    const records: Record<string, LegacyModelRecord> = Object.create(null)
+    const issues: ModelReferenceIssue[] = []
+    for (const key of Object.keys(data)) {
+      const result = v.safeParse(schema, data[key])
+      if (result.success) {
+        deepFreeze(result.output)
+        records[key] = result.output as LegacyModelRecord
+      } else {
+        for (const issue of result.issues) issues.push({ category: fetchable, severity: 'error', key, path: issue.path?.map((p) => String(p.key)).join('.') ?? '', message: `${issue.message}; record skipped` })
       }
-      if (Array.isArray(data) && data.length === 0) data = {}
-      if (!isObject(data)) throw new SourceFailure('malformed', 'a legacy category is a JSON object keyed by model name')
-      const records: Record<string, LegacyModelRecord> = Object.create(null)
-      const issues: ModelReferenceIssue[] = []
-      for (const key of Object.keys(data)) {
-        const result = v.safeParse(schema, data[key])
-        if (result.success) {
-          deepFreeze(result.output)
-          records[key] = result.output as LegacyModelRecord
-        } else {
-          for (const issue of result.issues) issues.push({ category: fetchable, severity: 'error', key, path: issue.path?.map((p) => String(p.key)).join('.') ?? '', message: `${issue.message}; record skipped` })
-        }
-      }
-      if (Object.keys(records).length === 0 && !noLegacyFormat) throw new SourceFailure('malformed', issues.length > 0 ? 'no valid record' : 'the body holds no records')
-      return Object.freeze({ category: fetchable, source, url, fetchedAt: Date.now(), records: Object.freeze(records), issues: Object.freeze(issues) })
-    },
-  }))
-  return firstSuccess(fetchable, candidates, options.signal, internals.loop)
+    }
+    if (Object.keys(records).length === 0 && !noLegacyFormat) throw new MalformedBodyError(issues.length > 0 ? 'no valid record' : 'the body holds no records')
+    return Object.freeze({ category: fetchable, source: source as 'primary' | 'github', url, fetchedAt: Date.now(), records: Object.freeze(records), issues: Object.freeze(issues) })
+  }
+  return fetchFirst(internals, fetchable, urls, read, options.signal)
 }

@@ -2,12 +2,11 @@ import * as v from 'valibot'
 import type { ReadOptions } from './cache/result.js'
 import { assertCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
-import { getInternals, type ClientInternals } from './client-internals.js'
+import { fetchFirst, getInternals, type ClientInternals } from './client-internals.js'
 import { getModelNameVariants } from './convert/text-names.js'
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import type { ModelMap, RecordFor } from './records/types.js'
-import { SourceFailure } from './sources/failure.js'
-import { firstSuccess, type Candidate } from './sources/loader.js'
+import { MalformedBodyError } from './sources/decode.js'
 
 /** How {@link getPopularModels} ranks models. */
 export type PopularSortBy = 'worker_count' | 'usage_day' | 'usage_month' | 'usage_total'
@@ -62,19 +61,19 @@ type RankedCategory = 'image_generation' | 'text_generation'
 
 /** GETs one AI Horde API document through the client's transport and source loop (deadline, retries). */
 function getJson(internals: ClientInternals, category: RankedCategory, url: string, signal: AbortSignal): Promise<unknown> {
-  const candidate: Candidate<unknown> = {
-    id: 'horde-api',
-    url,
-    async run(context) {
-      const body = await internals.transport.get({ category, source: 'horde-api', url, signal: context.signal, timeoutMs: context.timeoutMs, onHeaders: context.onHeaders })
+  return fetchFirst(
+    internals,
+    category,
+    [['horde-api', url]],
+    (body) => {
       try {
-        return JSON.parse(body.text) as unknown
+        return JSON.parse(body!.text) as unknown
       } catch {
-        throw new SourceFailure('malformed', 'invalid JSON', body.status)
+        throw new MalformedBodyError('invalid JSON')
       }
     },
-  }
-  return firstSuccess(category, [candidate], signal, internals.loop)
+    signal,
+  )
 }
 
 async function loadHordeStatus(internals: ClientInternals, category: RankedCategory, signal: AbortSignal): Promise<ActiveModel[]> {

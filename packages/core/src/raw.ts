@@ -1,13 +1,12 @@
 import type { ReadOptions } from './cache/result.js'
 import { assertCategory, getCategoryDescriptor, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
-import { getInternals } from './client-internals.js'
+import { fetchFirst, getInternals } from './client-internals.js'
 import type { ReferenceSourceName } from './errors/sources-unavailable.js'
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import { isObject } from './json.js'
 import { decodeJson, MalformedBodyError, rejectHtml } from './sources/decode.js'
 import { SourceFailure } from './sources/failure.js'
-import { firstSuccess, type Candidate } from './sources/loader.js'
 import { emptyIsValid } from './sources/source.js'
 
 /** The body of a category exactly as a source sent it, before conversion. */
@@ -39,40 +38,27 @@ export async function getRawModelReference(client: ModelReferenceClient, categor
   assertCategory(category)
   if (getCategoryDescriptor(category).managedElsewhere) throw new SourcesUnavailableError(category, [], `"${category}" is managed elsewhere and has no source`)
   const fetchable = category as FetchableCategory
-  const candidates = internals.sources.flatMap((source): Candidate<RawModelReference>[] => {
+  const targets = internals.sources.flatMap((source) => {
     const url = source.urlFor(fetchable)
-    if (url === undefined) return []
-    const id = source.id
-    return [
-      {
-        id,
-        url,
-        async run(context) {
-          const fetchedAt = (): number => Date.now()
-          let body
-          try {
-            body = await internals.transport.get({ category: fetchable, source: id, url, signal: context.signal, timeoutMs: context.timeoutMs, onHeaders: context.onHeaders })
-          } catch (error) {
-            if (error instanceof SourceFailure && error.status === 404 && id === 'primary' && emptyIsValid(fetchable)) return { category: fetchable, source: id, url, fetchedAt: fetchedAt(), format: 'json', data: {} }
-            throw error
-          }
-          try {
-            if (id === 'github' && category === 'text_generation') {
-              rejectHtml(body)
-              return { category: fetchable, source: id, url, fetchedAt: fetchedAt(), format: 'csv', data: body.text }
-            }
-            const data = decodeJson(body)
-            if (id === 'primary' && !emptyIsValid(fetchable) && (!isObject(data) || Object.keys(data).length === 0)) {
-              throw isObject(data) ? new SourceFailure('empty', 'the body holds no records', body.status) : new MalformedBodyError('not a JSON object keyed by model name')
-            }
-            return { category: fetchable, source: id, url, fetchedAt: fetchedAt(), format: 'json', data }
-          } catch (error) {
-            if (error instanceof MalformedBodyError) throw new SourceFailure('malformed', error.message, body.status)
-            throw error
-          }
-        },
-      },
-    ]
+    return url === undefined ? [] : [[source.id, url] as const]
   })
-  return firstSuccess(fetchable, candidates, options.signal, internals.loop)
+  return fetchFirst(
+    internals,
+    fetchable,
+    targets,
+    (body, source, url): RawModelReference => {
+      const raw = { category: fetchable, source: source as ReferenceSourceName, url, fetchedAt: Date.now() }
+      if (body === undefined) return { ...raw, format: 'json', data: {} }
+      if (source === 'github' && category === 'text_generation') {
+        rejectHtml(body)
+        return { ...raw, format: 'csv', data: body.text }
+      }
+      const data = decodeJson(body)
+      if (source === 'primary' && !emptyIsValid(fetchable) && (!isObject(data) || Object.keys(data).length === 0)) {
+        throw isObject(data) ? new SourceFailure('empty', 'the body holds no records', body.status) : new MalformedBodyError('not a JSON object keyed by model name')
+      }
+      return { ...raw, format: 'json', data }
+    },
+    options.signal,
+  )
 }

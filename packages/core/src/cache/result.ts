@@ -108,15 +108,9 @@ export class CategoryView {
     const result = isUsable(state.copy, this.#freshness, now) ? this.result(state, state.copy as Copy<CategoryEnvelope>, now) : undefined
     const last = this.#last
     if (last !== undefined && last.state === state && last.result === result) return last.view
-    const category = this.#category
-    const isFetching = state.fetching
-    const view: CategoryState = Object.freeze(
-      result !== undefined
-        ? { status: 'success', category, result, error: state.error, isFetching }
-        : state.error !== undefined
-          ? { status: 'error', category, result: undefined, error: state.error, isFetching }
-          : { status: 'loading', category, result: undefined, error: undefined, isFetching },
-    )
+    const { error } = state
+    const status = result !== undefined ? 'success' : error !== undefined ? 'error' : 'loading'
+    const view = Object.freeze({ status, category: this.#category, result, error, isFetching: state.fetching }) as CategoryState
     this.#last = { state, result, view }
     return view
   }

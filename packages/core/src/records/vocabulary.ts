@@ -26,7 +26,7 @@ const BUILT_IN_BASELINES = [
 ] as const
 
 /** The image-generation baselines upstream knows (`KNOWN_IMAGE_GENERATION_BASELINE`); each value equals its key. */
-export const KNOWN_IMAGE_GENERATION_BASELINE = Object.freeze(
+export const KNOWN_IMAGE_GENERATION_BASELINE = /* @__PURE__ */ Object.freeze(
   Object.fromEntries(BUILT_IN_BASELINES.map(([name]) => [name, name])) as { readonly [K in (typeof BUILT_IN_BASELINES)[number][0]]: K },
 )
 
@@ -92,22 +92,20 @@ export function getAllImageBaselines(): readonly ImageBaselineDescriptor[] {
   return [...baselines.values()]
 }
 
-/** A set of names that can grow at run time, with the frozen enum of its built-in members. */
-function createRegistry<const T extends readonly string[]>(builtIn: T) {
-  const members = new Set<string>(builtIn)
-  return {
-    enum: Object.freeze(Object.fromEntries(builtIn.map((value) => [value, value]))) as { readonly [K in T[number]]: K },
-    has: (value: string): boolean => members.has(value),
-    register(value: string): void {
-      if (typeof value !== 'string' || value === '') throw new TypeError('A registered name must be a non-empty string.')
-      members.add(value)
-    },
-    all: (): readonly string[] => [...members],
-  }
+/** The frozen enum of a registry's built-in members: each value equals its key. */
+function enumOf<const T extends readonly string[]>(builtIn: T): { readonly [K in T[number]]: K } {
+  return Object.freeze(Object.fromEntries(builtIn.map((value) => [value, value]))) as { readonly [K in T[number]]: K }
 }
 
-const styles = createRegistry(['generalist', 'anime', 'furry', 'artistic', 'other', 'realistic'])
-const controlnetStyles = createRegistry([
+function register(members: Set<string>, value: string): void {
+  if (typeof value !== 'string' || value === '') throw new TypeError('A registered name must be a non-empty string.')
+  members.add(value)
+}
+
+// Each registry is a set that grows at run time, beside the frozen enum of its built-in members;
+// everything is built on first use of its module and left out of bundles that use none of it.
+const STYLES = ['generalist', 'anime', 'furry', 'artistic', 'other', 'realistic'] as const
+const CONTROLNET_STYLES = [
   'control_seg',
   'control_scribble',
   'control_fakescribbles',
@@ -125,36 +123,41 @@ const controlnetStyles = createRegistry([
   'control_normal_bae',
   'control_recolor',
   'control_tile',
-])
-const domains = createRegistry(['image', 'text', 'video', 'audio', 'rendered_3d'])
-const purposes = createRegistry(['generation', 'post_processing', 'auxiliary_or_patch', 'feature_extractor', 'safety_checker', 'miscellaneous'])
+] as const
+const DOMAINS = ['image', 'text', 'video', 'audio', 'rendered_3d'] as const
+const PURPOSES = ['generation', 'post_processing', 'auxiliary_or_patch', 'feature_extractor', 'safety_checker', 'miscellaneous'] as const
+
+const styles = /* @__PURE__ */ new Set<string>(STYLES)
+const controlnetStyles = /* @__PURE__ */ new Set<string>(CONTROLNET_STYLES)
+const domains = /* @__PURE__ */ new Set<string>(DOMAINS)
+const purposes = /* @__PURE__ */ new Set<string>(PURPOSES)
 
 /** Model styles (`MODEL_STYLE`). */
-export const MODEL_STYLE = styles.enum
+export const MODEL_STYLE = /* @__PURE__ */ enumOf(STYLES)
 /** A model style upstream knows. */
 export type ModelStyle = keyof typeof MODEL_STYLE
 /** ControlNet styles (`CONTROLNET_STYLE`). */
-export const CONTROLNET_STYLE = controlnetStyles.enum
+export const CONTROLNET_STYLE = /* @__PURE__ */ enumOf(CONTROLNET_STYLES)
 /** A ControlNet style upstream knows. */
 export type ControlNetStyle = keyof typeof CONTROLNET_STYLE
 /** Model domains (`MODEL_DOMAIN`). */
-export const MODEL_DOMAIN = domains.enum
+export const MODEL_DOMAIN = /* @__PURE__ */ enumOf(DOMAINS)
 /** Model purposes (`MODEL_PURPOSE`). */
-export const MODEL_PURPOSE = purposes.enum
+export const MODEL_PURPOSE = /* @__PURE__ */ enumOf(PURPOSES)
 
 /** `true` for a registered model style. */
-export const isKnownModelStyle = styles.has
+export const isKnownModelStyle = (value: string): boolean => styles.has(value)
 /** Registers a model style: records with it validate without a warning. */
-export const registerModelStyle = styles.register
+export const registerModelStyle = (value: string): void => register(styles, value)
 /** `true` for a registered ControlNet style. */
-export const isKnownControlNetStyle = controlnetStyles.has
+export const isKnownControlNetStyle = (value: string): boolean => controlnetStyles.has(value)
 /** Registers a ControlNet style. */
-export const registerControlNetStyle = controlnetStyles.register
+export const registerControlNetStyle = (value: string): void => register(controlnetStyles, value)
 /** `true` for a registered model domain. */
-export const isKnownModelDomain = domains.has
+export const isKnownModelDomain = (value: string): boolean => domains.has(value)
 /** Registers a model domain. */
-export const registerModelDomain = domains.register
+export const registerModelDomain = (value: string): void => register(domains, value)
 /** `true` for a registered model purpose. */
-export const isKnownModelPurpose = purposes.has
+export const isKnownModelPurpose = (value: string): boolean => purposes.has(value)
 /** Registers a model purpose. */
-export const registerModelPurpose = purposes.register
+export const registerModelPurpose = (value: string): void => register(purposes, value)

@@ -48,7 +48,7 @@ export function createGithubSource(options: NormalizedOptions, transport: Transp
     async load(category, { previous, context }) {
       const url = githubUrlFor(category, options)!
       const ifNoneMatch = conditional && previous?.source === 'github' ? previous.etag : undefined
-      const body = await transport.get({ category, source: 'github', url, signal: context.signal, timeoutMs: context.timeoutMs, onHeaders: context.onHeaders, ...(ifNoneMatch !== undefined && { ifNoneMatch }) })
+      const body = await transport.get({ category, source: 'github', url, ...context, ...(ifNoneMatch !== undefined && { ifNoneMatch }) })
       if (body.status === 304) return { unchanged: true, category, source: 'github', url, fetchedAt: Date.now(), method: 'etag', lastUpdated: undefined }
       const decode = await loadDecoder()
       let decoded: DecodedRecords

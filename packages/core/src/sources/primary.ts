@@ -20,8 +20,7 @@ const FUTURE_TOLERANCE_SECONDS = 60
  * bytes) before it is downloaded again.
  */
 export function createPrimarySource(options: NormalizedOptions, transport: Transport, emit: Emit): ReferenceSource {
-  const get = (category: FetchableCategory, url: string, context: AttemptContext, onHeaders?: () => void) =>
-    transport.get({ category, source: 'primary', url, signal: context.signal, timeoutMs: context.timeoutMs, ...(onHeaders && { onHeaders }) })
+  const get = (category: FetchableCategory, url: string, context: AttemptContext) => transport.get({ category, source: 'primary', url, ...context })
 
   return {
     id: 'primary',
@@ -50,7 +49,7 @@ export function createPrimarySource(options: NormalizedOptions, transport: Trans
       const accept = { source: 'primary', url, strict: options.strict, emit, lastUpdated } as const
       let body
       try {
-        body = await get(category, url, context, context.onHeaders)
+        body = await get(category, url, context)
       } catch (error) {
         // Upstream answers 404 for a category it holds no records of.
         if (error instanceof SourceFailure && error.status === 404 && emptyIsValid(category)) {
