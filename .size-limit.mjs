@@ -1,6 +1,7 @@
 // `pnpm size` (part of `pnpm test`): brotli sizes of what users load, minified by esbuild, with
-// their dependencies (ky, valibot, idb-keyval) bundled in. Each limit is a ceiling; the figures
-// and the project's targets are in README.md and BENCHMARKS.md.
+// their dependencies (ky, valibot, idb-keyval) bundled in. Each limit is a ceiling just above
+// today's figure, so that any growth fails the test. The project's targets (15 KB, 15.5 KB,
+// 24.5 KB, 24.5 KB for the first four) and why they are not met yet are in README.md.
 
 // What a first read loads up front: a dynamic `import()` (the GitHub converters, loaded only when
 // the GitHub path runs) stays out of the bundle, as a browser would fetch it only then.
@@ -18,25 +19,25 @@ export default [
     path: 'packages/core/dist/index.js',
     import: '{ createModelReferenceClient }',
     modifyEsbuildConfig: withoutLazyChunks,
-    limit: '19.4 KB',
+    limit: '19.5 KB',
   },
   {
     name: 'first query: new ModelReferenceManager().getModelReference()',
     path: 'packages/core/dist/index.js',
     import: '{ ModelReferenceManager }',
     modifyEsbuildConfig: withoutLazyChunks,
-    limit: '19.8 KB',
+    limit: '20 KB',
   },
   {
     name: 'whole core: every entry point, the GitHub converters included',
     path: 'scripts/size/whole-core.js',
     import: '*',
-    limit: '26.9 KB',
+    limit: '27 KB',
   },
   {
     name: 'script-tag IIFE (core, IndexedDB, ky, valibot, idb-keyval)',
     path: 'packages/browser/dist/horde-model-reference.iife.js',
-    limit: '26.5 KB',
+    limit: '27.3 KB',
   },
   {
     name: 'IndexedDB adapter, with idb-keyval',
@@ -50,7 +51,7 @@ export default [
     path: 'packages/storage-cloudflare-kv/dist/index.js',
     import: '*',
     ignore: ['@horde-model-reference/core'],
-    limit: '0.55 KB',
+    limit: '0.5 KB',
   },
   {
     name: 'React hooks, without React and core',

@@ -115,6 +115,9 @@ function describeCause(error: unknown): string {
 /** Builds the client's transport: ky over the given `fetch`, its headers and its limits. */
 export function createTransport(options: NormalizedOptions, emit: Emit): Transport {
   const baseFetch: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  // One ky instance per client: one request per call, no retries and no timeout of ky's own (the
+  // source loop decides retries and waits; the deadline below covers the body too).
+  const http = ky.create({ fetch: ((input: Request, init?: RequestInit) => baseFetch(input, init)) as typeof fetch, timeout: false, retry: 0, throwHttpErrors: false })
   // Credentials from a URL option go, as a header, only to URLs under that option's base.
   const authorizations = Object.entries(authorizationOf(options)).map(([name, value]) => [`${options[name as 'primaryUrl']}/`, value] as const)
 
@@ -150,14 +153,7 @@ export function createTransport(options: NormalizedOptions, emit: Emit): Transpo
       }, timeoutMs)
       try {
         const response = await Promise.race([
-          ky.get(url, {
-            fetch: ((input: Request, init?: RequestInit) => baseFetch(input, init)) as typeof fetch,
-            timeout: false,
-            retry: 0,
-            throwHttpErrors: false,
-            signal: controller.signal,
-            headers,
-          }),
+          http.get(url, { signal: controller.signal, headers }),
           stopped,
         ])
         onHeaders?.()
