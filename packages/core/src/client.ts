@@ -341,7 +341,9 @@ export class ModelReferenceClient {
     const load = this.options.prefetchStrategy !== 'none'
     const copy = await query.read({ signal: options.signal, load, staleWhileRevalidate: this.options.staleWhileRevalidate, keepAlive: this.#keepAlive(options.waitUntil) })
     if (copy === undefined) throw new NotCachedError(category)
-    return view.result(query.state, copy)
+    // A newer copy may have landed while this read waited (another tab, a refresh): serve that.
+    const current = query.state.copy
+    return view.result(query.state, current !== undefined && current.fetchedAt > copy.fetchedAt ? current : copy)
   }
 
   async #loadAll(): Promise<void> {
