@@ -30,8 +30,12 @@ function clientFor(env: Env): ModelReferenceClient {
   return client
 }
 
+// One handler per isolate too (it remembers when each category's records last changed).
+let handler: ReturnType<typeof createMirrorHandler> | undefined
+
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    return createMirrorHandler(() => clientFor(env))(request, { waitUntil: (promise) => ctx.waitUntil(promise) })
+    handler ??= createMirrorHandler(() => clientFor(env))
+    return handler(request, { waitUntil: (promise) => ctx.waitUntil(promise) })
   },
 }

@@ -84,6 +84,8 @@ function decodeCategory(path: string): string | undefined {
  */
 export function createMirrorHandler(getClient: () => ModelReferenceClient, options: MirrorOptions = {}): (request: Request, context?: MirrorRequestContext) => Promise<Response> {
   const maxAgeSeconds = options.maxAgeSeconds ?? 60
+  // Per category: the records' ETag and when they were first served with it.
+  const changedAt = new Map<string, { etag: string; seconds: number }>()
   const handle = async (request: Request, context: MirrorRequestContext): Promise<Response> => {
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS })
     if (request.method !== 'GET' && request.method !== 'HEAD') return json(405, { message: 'Only GET, HEAD and OPTIONS.' }, { allow: 'GET, HEAD, OPTIONS' })
@@ -109,13 +111,16 @@ export function createMirrorHandler(getClient: () => ModelReferenceClient, optio
       'x-model-reference-source': result.source,
       'x-model-reference-fetched-at': new Date(result.fetchedAt).toISOString(),
     }
+    const { body, etag } = await render(result)
     if (metadata) {
-      // When this mirror's copy last changed, in Unix seconds: a client compares it with its own copy.
-      return json(200, { category, last_updated: Math.floor(result.fetchedAt / 1000) }, { ...headers, 'cache-control': 'no-cache' })
+      // When this mirror's records last changed, in Unix seconds: a client compares it with its
+      // own copy's, so it must not move when the same records are merely renewed.
+      let changed = changedAt.get(category)
+      if (changed?.etag !== etag) changedAt.set(category, (changed = { etag, seconds: Math.floor(result.fetchedAt / 1000) }))
+      return json(200, { category, last_updated: changed.seconds }, { ...headers, 'cache-control': 'no-cache' })
     }
     const fresh = Math.max(0, Math.min(maxAgeSeconds, Math.floor((result.fetchedAt + client.options.ttlSeconds * 1000 - Date.now()) / 1000)))
     headers['cache-control'] = result.stale ? 'no-cache' : `public, max-age=${fresh}`
-    const { body, etag } = await render(result)
     headers.etag = etag
     if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers })
     headers['content-type'] = 'application/json; charset=utf-8'

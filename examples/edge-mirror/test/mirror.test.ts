@@ -39,3 +39,15 @@ describe('the edge mirror answers every request with a status and a JSON body', 
     expect(ctx.server.count('primary')).toBe(2)
   })
 })
+
+describe('the mirror’s last_updated', () => {
+  it('moves only when the records change, so that a client behind the mirror revalidates instead of downloading again', async () => {
+    const shared = createModelReferenceClient({ primaryUrl: ctx.server.primaryUrl, githubUrl: ctx.server.githubUrl, ttlSeconds: 0 })
+    const handler = createMirrorHandler(() => shared)
+    const lastUpdated = async (): Promise<number> => ((await (await get(handler, '/api/model_references/v2/metadata/blip/last_updated')).json()) as { last_updated: number }).last_updated
+    const first = await lastUpdated()
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+    await shared.refresh('blip')
+    expect(await lastUpdated()).toBe(first)
+  })
+})

@@ -98,6 +98,11 @@ const DESCRIPTORS = Object.freeze(
   ),
 ) as Readonly<Record<ModelReferenceCategory, CategoryDescriptor>>
 
+/** `true` for a category with no GitHub source: for it an empty answer (or a 404) is a valid empty category. */
+export function emptyIsValid(category: ModelReferenceCategory): boolean {
+  return getCategoryDescriptor(category).githubSource === null
+}
+
 /** `true` when `value` is the name of a model reference category. */
 export function isModelReferenceCategory(value: unknown): value is ModelReferenceCategory {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(DESCRIPTORS, value)

@@ -1,7 +1,7 @@
 import { ENVELOPE_FORMAT, envelopeKey, type CategoryEnvelope } from './cache/envelope.js'
 import type { CrossContext } from './cache/cross-context.js'
 import type { Persistence } from './cache/persistence.js'
-import type { Copy, LoadContext } from './cache/query.js'
+import { FUTURE_TOLERANCE_MS, type Copy, type LoadContext } from './cache/query.js'
 import type { FetchableCategory } from './categories.js'
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import type { Emit } from './events.js'
@@ -13,8 +13,8 @@ export interface CategoryLoaderParts {
   readonly persistence: Persistence
   /** With a storage shared across tabs: one tab at a time downloads a category. */
   readonly crossContext: CrossContext | undefined
-  /** The longest wait for another tab's lock, in ms. */
-  readonly lockWaitMs: number
+  /** One read's budget, in ms, counted from when the read began: the lock wait and the sources share it. */
+  readonly totalTimeoutMs: number
   readonly emit: Emit
 }
 
@@ -30,8 +30,8 @@ export type CategoryLoad = (previous: Copy<CategoryEnvelope> | undefined, contex
 export function createCategoryLoader(parts: CategoryLoaderParts): (category: FetchableCategory) => CategoryLoad {
   const { persistence, crossContext, emit } = parts
   return (category) => {
-    const download: CategoryLoad = async (previous, { signal, keepAlive }) => {
-      const loaded = await parts.sources(category, previous?.value, signal)
+    const download = async (previous: Copy<CategoryEnvelope> | undefined, { signal, keepAlive }: LoadContext, deadline: number): Promise<Copy<CategoryEnvelope>> => {
+      const loaded = await parts.sources(category, previous?.value, signal, deadline)
       let envelope: CategoryEnvelope
       if (loaded.unchanged) {
         // Same records, confirmed by the source: renew the copy instead of downloading it again.
@@ -61,13 +61,18 @@ export function createCategoryLoader(parts: CategoryLoaderParts): (category: Fet
       keepAlive(persistence.write(category, envelope).then(() => crossContext?.announce(category, envelope.fetchedAt)))
       return { value: envelope, fetchedAt: envelope.fetchedAt, origin: loaded.source }
     }
-    if (crossContext === undefined) return download
     return (previous, context) => {
+      const deadline = context.startedAt + parts.totalTimeoutMs
+      if (crossContext === undefined) return download(previous, context, deadline)
       const requestedAt = Date.now()
-      return crossContext.withLock(`${envelopeKey(category)}:refresh`, context.signal, parts.lockWaitMs, async () => {
-        const stored = await persistence.read(category)
-        if (stored !== undefined && stored.fetchedAt >= requestedAt) return { value: stored, fetchedAt: stored.fetchedAt, origin: 'storage' }
-        return download(previous, context)
+      return crossContext.withLock(`${envelopeKey(category)}:refresh`, context.signal, Math.max(0, deadline - requestedAt), async () => {
+        const stored = await persistence.read(category, deadline - Date.now())
+        // A copy another tab stored since this load was asked for, newer than the one held,
+        // and not dated in the future.
+        if (stored !== undefined && stored.fetchedAt >= requestedAt && stored.fetchedAt > (previous?.fetchedAt ?? -Infinity) && stored.fetchedAt <= Date.now() + FUTURE_TOLERANCE_MS) {
+          return { value: stored, fetchedAt: stored.fetchedAt, origin: 'storage' }
+        }
+        return download(previous, context, deadline)
       })
     }
   }

@@ -3,7 +3,6 @@ import type { FetchableCategory } from './categories.js'
 import type { SourceName } from './errors/sources-unavailable.js'
 import type { Emit } from './events.js'
 import type { NormalizedOptions, WaitUntil } from './options.js'
-import { MalformedBodyError } from './sources/decode.js'
 import { SourceFailure } from './sources/failure.js'
 import { firstSuccess, type Candidate, type LoopOptions } from './sources/loader.js'
 import { emptyIsValid, type ReferenceSource } from './sources/source.js'
@@ -47,7 +46,7 @@ export function getInternals(client: unknown): ClientInternals {
  * Reads one document from the first of `targets` that supplies it, through the client's
  * transport and source loop (order, fallback, deadline, retries): what the feature entry points
  * share. A 404 for a category with no GitHub source is `read(undefined)` (upstream's empty
- * category); a `MalformedBodyError` from `read` fails that source only.
+ * category); a `SourceFailure` from `read` fails that source only.
  */
 export function fetchFirst<T>(
   internals: ClientInternals,
@@ -66,12 +65,7 @@ export function fetchFirst<T>(
       } catch (error) {
         if (!(error instanceof SourceFailure && error.status === 404 && emptyIsValid(category))) throw error
       }
-      try {
-        return read(body, id, url)
-      } catch (error) {
-        if (error instanceof MalformedBodyError) throw new SourceFailure('malformed', error.message, body?.status)
-        throw error
-      }
+      return read(body, id, url)
     },
   }))
   return firstSuccess(category, candidates, signal, internals.loop)

@@ -1,7 +1,8 @@
 import { createCrossContext, type CrossContext } from './cache/cross-context.js'
 import type { CategoryEnvelope } from './cache/envelope.js'
 import { createPersistence, type Persistence } from './cache/persistence.js'
-import { abortable, isUsable, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
+import { abortable } from './abort.js'
+import { FUTURE_TOLERANCE_MS, isUsable, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
 import {
   CategoryView,
   type AllModelReferences,
@@ -94,7 +95,8 @@ export class ModelReferenceClient {
   readonly #crossContext: CrossContext | undefined
   readonly #load: (category: FetchableCategory) => CategoryLoad
   readonly #prefetch: Prefetch
-  #disposed = false
+  // Set by dispose(): the reason every later read rejects with.
+  #disposed: DOMException | undefined
 
   constructor(options: ModelReferenceOptions = {}) {
     const o = (this.options = normalizeOptions(options))
@@ -104,7 +106,8 @@ export class ModelReferenceClient {
     const sources = [createPrimarySource(o, transport, emit), createGithubSource(o, transport, emit)]
     const loop = { health: createSourceHealth(o.sourceCooldownSeconds * 1000), emit, timeoutMs: o.timeoutMs, totalTimeoutMs: o.totalTimeoutMs, fallbackAfterMs: o.fallbackAfterMs, retries: o.retries }
     const persistence = (this.#persistence = createPersistence(o.storage ?? createMemoryStorage(), {
-      timeoutMs: o.storageTimeoutMs,
+      // A storage read is part of a read, so it never outlasts the read's own budget.
+      timeoutMs: Math.min(o.storageTimeoutMs, o.totalTimeoutMs),
       retentionSeconds: Math.ceil(o.ttlSeconds + o.maxStaleSeconds),
       emit,
     }))
@@ -117,7 +120,7 @@ export class ModelReferenceClient {
           onError: (error) => emit({ type: 'error', error }),
         })
       : undefined)
-    this.#load = createCategoryLoader({ sources: createSourceLoader(sources, loop), persistence, crossContext, lockWaitMs: o.totalTimeoutMs, emit })
+    this.#load = createCategoryLoader({ sources: createSourceLoader(sources, loop), persistence, crossContext, totalTimeoutMs: o.totalTimeoutMs, emit })
     setInternals(this, {
       options: o,
       transport,
@@ -175,9 +178,17 @@ export class ModelReferenceClient {
   async getModelReferenceResult(category: string, options?: ReadOptions): Promise<ModelReferenceResult>
   async getModelReferenceResult(category: string, options: ReadOptions = {}): Promise<ModelReferenceResult> {
     assertCategory(category)
+    this.#throwIfDisposed()
     options.signal?.throwIfAborted()
     if (isManaged(category)) return empty(category).result
-    if (this.options.prefetchStrategy === 'sync') await abortable(this.ready.catch(noop), options.signal)
+    if (this.options.prefetchStrategy === 'sync') {
+      const waitedFrom = Date.now()
+      await abortable(this.ready.catch(noop), options.signal)
+      // The prefetch failed this category while this read waited: that is this read's answer,
+      // not a reason to spend a second deadline on the same sources.
+      const { state } = this.#entry(category).query
+      if (state.copy === undefined && state.error !== undefined && state.failedAt >= waitedFrom) throw state.error
+    }
     return this.#read(category, options)
   }
 
@@ -226,7 +237,20 @@ export class ModelReferenceClient {
    * @throws {SourcesUnavailableError} (the first category's) when no category could be loaded.
    */
   async getAllModelReferences(options: ReadOptions = {}): Promise<AllModelReferences> {
-    const settled = await Promise.allSettled(FETCHABLE.map((category) => this.getModelReferenceResult(category, options)))
+    const { signal } = options
+    signal?.throwIfAborted()
+    // One listener on the caller's signal, fanned out to one signal per category.
+    const fanOut = new AbortController()
+    const forward = (): void => fanOut.abort(signal!.reason)
+    signal?.addEventListener('abort', forward, { once: true })
+    let settled: PromiseSettledResult<ModelReferenceResult>[]
+    try {
+      settled = await Promise.allSettled(FETCHABLE.map((category) => this.getModelReferenceResult(category, { ...options, signal: fanOut.signal })))
+    } finally {
+      signal?.removeEventListener('abort', forward)
+    }
+    // The caller's own abort is not a failure of any category.
+    signal?.throwIfAborted()
     const all: Record<string, unknown> = {}
     let firstError: unknown
     settled.forEach((outcome, index) => {
@@ -238,7 +262,6 @@ export class ModelReferenceClient {
         this.#emit({ type: 'error', category, error: outcome.reason })
       }
     })
-    options.signal?.throwIfAborted()
     if (Object.keys(all).length === 0 && firstError !== undefined) throw firstError
     return all as AllModelReferences
   }
@@ -259,6 +282,7 @@ export class ModelReferenceClient {
       return
     }
     assertCategory(category)
+    this.#throwIfDisposed()
     options.signal?.throwIfAborted()
     if (isManaged(category)) return empty(category).result
     const { query, view } = this.#entry(category)
@@ -271,9 +295,11 @@ export class ModelReferenceClient {
    * copy is kept, so it is still served, marked stale, if that fetch fails.
    */
   invalidate(category?: ModelReferenceCategory | (string & {})): void {
+    const at = Date.now()
     for (const c of category === undefined ? FETCHABLE : [category]) {
       assertCategory(c)
-      this.#entries.get(c as FetchableCategory)?.query.dispatch({ type: 'invalidate' })
+      // Also before anything is loaded: a copy restored from storage later is out of date too.
+      if (!isManaged(c)) this.#entry(c).query.dispatch({ type: 'invalidate', at })
     }
   }
 
@@ -324,17 +350,24 @@ export class ModelReferenceClient {
     })
   }
 
-  /** Stops background work: aborts requests in flight, cancels a scheduled prefetch, closes the cross-tab channel, drops listeners. */
+  /**
+   * Ends the client: aborts requests in flight, cancels a scheduled prefetch, closes the
+   * cross-tab channel and drops listeners. Every later read or refresh rejects with an
+   * `AbortError` ("The client was disposed."); `peek` still answers.
+   */
   dispose(): void {
-    this.#disposed = true
+    const reason = (this.#disposed ??= new DOMException('The client was disposed.', 'AbortError'))
     this.#prefetch.cancel()
     this.#crossContext?.close()
-    const reason = new DOMException('The client was disposed.', 'AbortError')
     for (const { query } of this.#entries.values()) query.dispose(reason)
     for (const query of this.#values.values()) query.dispose(reason)
   }
 
   // ---------------------------------------------------------------------------------------
+
+  #throwIfDisposed(): void {
+    if (this.#disposed !== undefined) throw this.#disposed
+  }
 
   async #read(category: FetchableCategory, options: ReadOptions): Promise<ModelReferenceResult> {
     const { query, view } = this.#entry(category)
@@ -359,7 +392,7 @@ export class ModelReferenceClient {
       const query = new Query<CategoryEnvelope>({
         load: this.#load(category),
         restore: async () => {
-          if (this.#disposed) return undefined
+          if (this.#disposed !== undefined) return undefined
           this.#crossContext?.listen()
           const envelope = await persistence.read(category)
           return envelope === undefined ? undefined : { value: envelope, fetchedAt: envelope.fetchedAt, origin: 'storage' }
@@ -384,9 +417,10 @@ export class ModelReferenceClient {
   // Another tab stored a newer copy: read it from the shared storage and tell our subscribers.
   #onAnnounce(category: FetchableCategory, fetchedAt: number): void {
     const query = this.#entries.get(category)?.query
-    if (query === undefined || (query.state.copy?.fetchedAt ?? -Infinity) >= fetchedAt) return
+    const held = query?.state.copy
+    if (query === undefined || (held !== undefined && held.fetchedAt >= fetchedAt && held.fetchedAt <= Date.now() + FUTURE_TOLERANCE_MS)) return
     void this.#persistence.read(category).then((envelope) => {
-      if (envelope !== undefined && !this.#disposed) query.dispatch({ type: 'restore', copy: { value: envelope, fetchedAt: envelope.fetchedAt, origin: 'storage' } })
+      if (envelope !== undefined) query.dispatch({ type: 'restore', copy: { value: envelope, fetchedAt: envelope.fetchedAt, origin: 'storage' }, at: Date.now() })
     })
   }
 

@@ -7,7 +7,7 @@ import type { SourceName } from './errors/sources-unavailable.js'
 import { isObject } from './json.js'
 import { deepFreeze } from './records/freeze.js'
 import type { ModelReferenceIssue } from './records/issues.js'
-import { decodeJson, MalformedBodyError } from './sources/decode.js'
+import { decodeJson, malformed } from './sources/decode.js'
 import type { FetchedBody } from './sources/transport.js'
 import { githubUrlFor } from './sources/urls.js'
 
@@ -82,7 +82,7 @@ export async function getLegacyModelReference(client: ModelReferenceClient, cate
     // The primary answers 404 for an empty category, and there is no legacy file for it.
     let data = body === undefined ? {} : decodeJson(body)
     if (Array.isArray(data) && data.length === 0) data = {}
-    if (!isObject(data)) throw new MalformedBodyError('a legacy category is a JSON object keyed by model name')
+    if (!isObject(data)) throw malformed(body, 'a legacy category is a JSON object keyed by model name')
     const records: Record<string, LegacyModelRecord> = Object.create(null)
     const issues: ModelReferenceIssue[] = []
     for (const key of Object.keys(data)) {
@@ -94,7 +94,7 @@ export async function getLegacyModelReference(client: ModelReferenceClient, cate
         for (const issue of result.issues) issues.push({ category: fetchable, severity: 'error', key, path: issue.path?.map((p) => String(p.key)).join('.') ?? '', message: `${issue.message}; record skipped` })
       }
     }
-    if (Object.keys(records).length === 0 && !noLegacyFormat) throw new MalformedBodyError(issues.length > 0 ? 'no valid record' : 'the body holds no records')
+    if (Object.keys(records).length === 0 && !noLegacyFormat) throw malformed(body, issues.length > 0 ? 'no valid record' : 'the body holds no records')
     return Object.freeze({ category: fetchable, source: source as 'primary' | 'github', url, fetchedAt: Date.now(), records: Object.freeze(records), issues: Object.freeze(issues) })
   }
   return fetchFirst(internals, fetchable, urls, read, options.signal)

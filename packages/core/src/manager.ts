@@ -15,7 +15,8 @@ function conflictsOf(existing: NormalizedOptions, requested: ModelReferenceOptio
     const b = normalized[key]
     // Credentials are compared too, but never shown.
     const differentCredentials = (key === 'primaryUrl' || key === 'githubUrl' || key === 'hordeApiUrl') && credentials[0][key] !== credentials[1][key]
-    if (!Object.is(a, b) || differentCredentials) conflicts.push({ option: key, existing: a, requested: b })
+    if (!Object.is(a, b)) conflicts.push({ option: key, existing: a, requested: b })
+    else if (differentCredentials) conflicts.push({ option: key, existing: `${String(a)} (with its credentials)`, requested: `${String(b)} (with other credentials)` })
   }
   return conflicts
 }

@@ -256,8 +256,13 @@ const STRATEGIES: readonly string[] = Object.values(PrefetchStrategy)
 // A header value as `Headers` accepts it, minus the control characters servers reject.
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
+// What an option's value looks like in an error: a URL's `user:password@` part is never shown.
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1***@')) : String(value)
+}
+
 function fail(name: string, expected: string, value: unknown): never {
-  throw new TypeError(`Option ${name} must be ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`)
+  throw new TypeError(`Option ${name} must be ${expected}, got ${shown(value)}.`)
 }
 
 function basicAuthorization(url: URL, name: string): string {
@@ -291,8 +296,10 @@ function url(name: UrlOption, value: unknown, auth: Partial<Record<UrlOption, st
 
 function segment(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback
-  if (typeof value !== 'string' || value.trim() === '' || value.includes('..')) fail(name, 'a non-empty path segment', value)
-  return value.replace(/^\/+|\/+$/g, '')
+  const trimmed = typeof value === 'string' ? value.replace(/^\/+|\/+$/g, '') : ''
+  // `.` and `..` would move the URL to another path; an empty name names nothing.
+  if (trimmed.trim() === '' || trimmed.split('/').some((part) => part === '.' || part === '..' || part === '')) fail(name, 'a non-empty path segment', value)
+  return trimmed
 }
 
 function number(name: string, value: unknown, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER, integer = false): number {

@@ -4,9 +4,10 @@ import { assertCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { fetchFirst, getInternals, type ClientInternals } from './client-internals.js'
 import { getModelNameVariants } from './convert/text-names.js'
+import { NotCachedError } from './errors/not-cached.js'
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import type { ModelMap, RecordFor } from './records/types.js'
-import { MalformedBodyError } from './sources/decode.js'
+import { malformed } from './sources/decode.js'
 
 /** How {@link getPopularModels} ranks models. */
 export type PopularSortBy = 'worker_count' | 'usage_day' | 'usage_month' | 'usage_total'
@@ -69,7 +70,7 @@ function getJson(internals: ClientInternals, category: RankedCategory, url: stri
       try {
         return JSON.parse(body!.text) as unknown
       } catch {
-        throw new MalformedBodyError('invalid JSON')
+        throw malformed(body, 'invalid JSON')
       }
     },
     signal,
@@ -98,10 +99,12 @@ async function loadHordeStats(internals: ClientInternals, category: RankedCatego
  * (fresh for `ttlSeconds`, one request for concurrent readers, the last good answer served
  * within `maxStaleSeconds` when the Horde fails).
  */
-async function cached<T>(internals: ClientInternals, key: string, load: (signal: AbortSignal) => Promise<T>, options: ReadOptions): Promise<T> {
+async function cached<T>(internals: ClientInternals, category: RankedCategory, key: string, load: (signal: AbortSignal) => Promise<T>, options: ReadOptions): Promise<T> {
   const query = internals.query<T>(key, () => ({ load: async (_previous, { signal }) => ({ value: await load(signal), fetchedAt: Date.now(), origin: 'horde-api' }) }))
-  const copy = await query.read({ signal: options.signal, load: true, staleWhileRevalidate: false, keepAlive: internals.keepAlive(options.waitUntil) })
-  return copy!.value
+  // Under prefetchStrategy 'none' the Horde is not asked either: only what is cached is served.
+  const copy = await query.read({ signal: options.signal, load: internals.options.prefetchStrategy !== 'none', staleWhileRevalidate: false, keepAlive: internals.keepAlive(options.waitUntil) })
+  if (copy === undefined) throw new NotCachedError(category)
+  return copy.value
 }
 
 /**
@@ -128,8 +131,8 @@ export async function getPopularModels<C extends ModelReferenceCategory>(client:
   const ranked = category as RankedCategory
   const [models, status, stats] = await Promise.all([
     client.getModelReference(ranked, options),
-    cached(internals, `horde-status:${ranked}`, (signal) => loadHordeStatus(internals, ranked, signal), options),
-    sortBy === 'worker_count' ? undefined : cached(internals, `horde-stats:${ranked}`, (signal) => loadHordeStats(internals, ranked, signal), options),
+    cached(internals, ranked, `horde-status:${ranked}`, (signal) => loadHordeStatus(internals, ranked, signal), options),
+    sortBy === 'worker_count' ? undefined : cached(internals, ranked, `horde-stats:${ranked}`, (signal) => loadHordeStats(internals, ranked, signal), options),
   ])
   return rankPopularModels(models, status, stats, sortBy, limit) as unknown as PopularModel<C>[]
 }

@@ -5,7 +5,7 @@ import { fetchFirst, getInternals } from './client-internals.js'
 import type { ReferenceSourceName } from './errors/sources-unavailable.js'
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import { isObject } from './json.js'
-import { decodeJson, MalformedBodyError, rejectHtml } from './sources/decode.js'
+import { decodeJson, malformed, rejectHtml } from './sources/decode.js'
 import { SourceFailure } from './sources/failure.js'
 import { emptyIsValid } from './sources/source.js'
 
@@ -55,7 +55,7 @@ export async function getRawModelReference(client: ModelReferenceClient, categor
       }
       const data = decodeJson(body)
       if (source === 'primary' && !emptyIsValid(fetchable) && (!isObject(data) || Object.keys(data).length === 0)) {
-        throw isObject(data) ? new SourceFailure('empty', 'the body holds no records', body.status) : new MalformedBodyError('not a JSON object keyed by model name')
+        throw isObject(data) ? new SourceFailure('empty', 'the body holds no records', { status: body.status }) : malformed(body, 'not a JSON object keyed by model name')
       }
       return { ...raw, format: 'json', data }
     },

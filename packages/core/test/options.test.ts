@@ -52,12 +52,32 @@ describe('base URLs', () => {
     }
   })
 
+  it('credentials never appear in an option error either', () => {
+    for (const primaryUrl of ['ftp://alice:s3cret@mirror.example/api', 'http://alice:s3cret@mir ror.example/api', 'https://alice:s3cret@mirror.example/api?x=1']) {
+      expect(() => createModelReferenceClient({ primaryUrl })).toThrow(TypeError)
+      expect(() => createModelReferenceClient({ primaryUrl })).not.toThrow(/s3cret|alice/)
+    }
+  })
+
+  it("one option's credentials go to its own source only, even when one base sits under the other", async () => {
+    // The loopback layout: GitHub raw at the origin, the primary under /api.
+    const githubUrl = ctx.server.githubUrl.replace('http://', 'http://gh:ghsecret@')
+    ctx.server.fault('/v2/blip', { kind: 'status', status: 500 })
+    await ctx.client({ githubUrl, retries: 0 }).getModelReference('blip')
+    expect(ctx.server.requests.filter((r) => r.source === 'primary').map((r) => r.headers.authorization)).toEqual([undefined])
+    expect(ctx.server.requests.filter((r) => r.source === 'github').map((r) => r.headers.authorization)).toEqual([`Basic ${Buffer.from('gh:ghsecret').toString('base64')}`])
+  })
+
+  it.each(['/', '//', '.', 'main/./x', 'a/../b', ''])('githubBranch %j is refused (it names no branch, or moves the path)', (githubBranch) => {
+    expect(() => createModelReferenceClient({ githubBranch })).toThrow(/githubBranch must be a non-empty path segment/)
+  })
+
   it('credentials are compared by the singleton, never printed', async () => {
     const { ModelReferenceManager } = await import('../src/index.js')
     ModelReferenceManager.reset()
     try {
       new ModelReferenceManager({ primaryUrl: 'https://alice:one@mirror.example/api' })
-      expect(() => new ModelReferenceManager({ primaryUrl: 'https://alice:two@mirror.example/api' })).toThrow(/^(?!.*(one|two)).*primaryUrl/s)
+      expect(() => new ModelReferenceManager({ primaryUrl: 'https://alice:two@mirror.example/api' })).toThrow(/^(?!.*(one|two)).*primaryUrl.*with other credentials/s)
       expect(new ModelReferenceManager({ primaryUrl: 'https://alice:one@mirror.example/api' })).toBe(ModelReferenceManager.getInstance())
     } finally {
       ModelReferenceManager.reset()

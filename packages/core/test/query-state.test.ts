@@ -127,27 +127,43 @@ describe('readers of a shared load', () => {
 
 describe('the transition function', () => {
   const copy = (fetchedAt: number): Copy<string> => ({ value: `copy ${fetchedAt}`, fetchedAt, origin: 'primary' })
-  const initial: QueryState<string> = { copy: undefined, error: undefined, failedAt: 0, invalidated: false, fetching: false }
+  const initial: QueryState<string> = { copy: undefined, error: undefined, failedAt: 0, invalidated: false, invalidatedAt: 0, fetching: false }
+  const now = 10_000
 
   it('a restored copy older than the one held never replaces it (a slow storage read landing after a refresh)', () => {
-    const held = reduceQueryState(initial, { type: 'success', copy: copy(2_000) })
-    expect(reduceQueryState(held, { type: 'restore', copy: copy(1_000) })).toBe(held)
-    expect(reduceQueryState(held, { type: 'restore', copy: copy(2_000) })).toBe(held)
-    expect(reduceQueryState(held, { type: 'restore', copy: copy(3_000) }).copy?.fetchedAt).toBe(3_000)
+    const held = reduceQueryState(initial, { type: 'success', copy: copy(2_000), startedAt: 1_900 })
+    expect(reduceQueryState(held, { type: 'restore', copy: copy(1_000), at: now })).toBe(held)
+    expect(reduceQueryState(held, { type: 'restore', copy: copy(2_000), at: now })).toBe(held)
+    expect(reduceQueryState(held, { type: 'restore', copy: copy(3_000), at: now }).copy?.fetchedAt).toBe(3_000)
+  })
+
+  it('a held copy dated in the future does not block newer copies from elsewhere', () => {
+    const future = reduceQueryState(initial, { type: 'restore', copy: copy(now + 365 * 86_400_000), at: now })
+    expect(reduceQueryState(future, { type: 'restore', copy: copy(now), at: now }).copy?.fetchedAt).toBe(now)
   })
 
   it('a failure keeps the copy; a success clears the failure and the invalidation', () => {
-    const held = reduceQueryState(initial, { type: 'success', copy: copy(1) })
-    const failed = reduceQueryState(reduceQueryState(held, { type: 'invalidate' }), { type: 'failure', error: new Error('down'), at: 5 })
+    const held = reduceQueryState(initial, { type: 'success', copy: copy(1), startedAt: 0 })
+    const failed = reduceQueryState(reduceQueryState(held, { type: 'invalidate', at: 4 }), { type: 'failure', error: new Error('down'), at: 5 })
     expect(failed).toMatchObject({ copy: held.copy, failedAt: 5, invalidated: true, fetching: false })
-    expect(reduceQueryState(failed, { type: 'success', copy: copy(6) })).toEqual({ copy: copy(6), error: undefined, failedAt: 0, invalidated: false, fetching: false })
+    expect(reduceQueryState(failed, { type: 'success', copy: copy(6), startedAt: 5 })).toEqual({ copy: copy(6), error: undefined, failedAt: 0, invalidated: false, invalidatedAt: 0, fetching: false })
+  })
+
+  it('an invalidation outlives a load that started before it, and a restored copy older than it', () => {
+    const invalidated = reduceQueryState(initial, { type: 'invalidate', at: 100 })
+    expect(invalidated).toMatchObject({ copy: undefined, invalidated: true, invalidatedAt: 100 })
+    expect(reduceQueryState(invalidated, { type: 'success', copy: copy(150), startedAt: 90 })).toMatchObject({ invalidated: true, invalidatedAt: 100 })
+    expect(reduceQueryState(invalidated, { type: 'success', copy: copy(150), startedAt: 100 })).toMatchObject({ invalidated: false })
+    expect(reduceQueryState(invalidated, { type: 'restore', copy: copy(99), at: now })).toMatchObject({ invalidated: true })
+    expect(reduceQueryState(invalidated, { type: 'restore', copy: copy(101), at: now })).toMatchObject({ invalidated: false })
   })
 
   it('returns the same object when nothing changes, so that identity says whether anything did', () => {
     expect(reduceQueryState(initial, { type: 'cancel' })).toBe(initial)
-    expect(reduceQueryState(initial, { type: 'invalidate' })).toBe(initial)
     const fetching = reduceQueryState(initial, { type: 'fetch' })
     expect(reduceQueryState(fetching, { type: 'fetch' })).toBe(fetching)
+    const invalidated = reduceQueryState(initial, { type: 'invalidate', at: 1 })
+    expect(reduceQueryState(invalidated, { type: 'invalidate', at: 2 })).toBe(invalidated)
   })
 
   it('a query of any data uses the same rules: the AI Horde status is one too', async () => {

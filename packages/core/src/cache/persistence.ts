@@ -1,4 +1,4 @@
-import type { FetchableCategory } from '../categories.js'
+import { emptyIsValid, type FetchableCategory } from '../categories.js'
 import type { Emit } from '../events.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
 import { validateRecords } from '../records/validate.js'
@@ -15,7 +15,7 @@ export interface Persistence {
    * throws, hangs past the storage timeout, or holds something that is not a current envelope
    * is a miss too (reported as `storage-error`).
    */
-  read(category: FetchableCategory): Promise<CategoryEnvelope | undefined>
+  read(category: FetchableCategory, timeoutMs?: number): Promise<CategoryEnvelope | undefined>
   /** Writes a copy; a failure or a timeout is reported as `storage-error`, a success as `persisted`. */
   write(category: FetchableCategory, envelope: CategoryEnvelope): Promise<void>
   /** Marks an envelope this realm built and froze itself, so that reading it back (by any client) needs no check. */
@@ -46,6 +46,12 @@ function bounded<T>(operation: string, ms: number, call: () => Promise<T>): Prom
   return Promise.race([new Promise<T>((resolve) => resolve(call())), timeout]).finally(() => clearTimeout(timer))
 }
 
+// A stored issue is kept only when it is one (the rest of an envelope from elsewhere is checked too).
+function isIssue(value: unknown): value is ModelReferenceIssue {
+  const issue = value as Partial<Record<keyof ModelReferenceIssue, unknown>> | null
+  return typeof issue === 'object' && issue !== null && ['category', 'severity', 'key', 'path', 'message'].every((field) => typeof issue[field as keyof ModelReferenceIssue] === 'string')
+}
+
 // Envelopes built and frozen in this realm, by any client: a hit that returns one of these (the
 // in-memory adapter keeps values by reference, and clients may share it) needs no revalidation
 // and no copy.
@@ -64,10 +70,14 @@ export function createPersistence(storage: StorageAdapter, options: PersistenceO
       return undefined
     }
     if (trusted.has(envelope)) return envelope
-    // Anything outside this realm could have written it: validate it like a source's answer.
+    // Anything outside this realm could have written it: validate it like a source's answer,
+    // by the same rule of what counts as no data.
     const validated = validateRecords(category, Object.entries(envelope.records))
     if (validated.issues.length > 0) emit({ type: 'issues', category, source: 'storage', issues: validated.issues })
-    if (validated.recordCount === 0 && Object.keys(envelope.records).length > 0) return undefined
+    if (validated.recordCount === 0 && (Object.keys(envelope.records).length > 0 || !emptyIsValid(category))) {
+      report(category, 'get', new TypeError(`the stored copy of "${category}" holds no valid record; ignored`))
+      return undefined
+    }
     const checked: CategoryEnvelope = Object.freeze({
       format: envelope.format,
       category: envelope.category,
@@ -75,7 +85,7 @@ export function createPersistence(storage: StorageAdapter, options: PersistenceO
       fetchedAt: envelope.fetchedAt,
       records: validated.models,
       aliases: Object.freeze(Object.assign(Object.create(null) as Record<string, string>, envelope.aliases)),
-      issues: Object.freeze([...(envelope.issues as ModelReferenceIssue[]), ...validated.issues]),
+      issues: Object.freeze([...(envelope.issues as unknown[]).filter(isIssue), ...validated.issues]),
       ...(envelope.lastUpdated !== undefined && { lastUpdated: envelope.lastUpdated }),
       ...(envelope.etag !== undefined && { etag: envelope.etag }),
     })
@@ -86,10 +96,10 @@ export function createPersistence(storage: StorageAdapter, options: PersistenceO
   return {
     shared: storage.sharedAcrossContexts === true,
     trust: (envelope) => void trusted.add(envelope),
-    async read(category) {
+    async read(category, within = timeoutMs) {
       try {
         // Anything can throw here, reading the value included (a Proxy, a lazily decoded value).
-        return check(category, await bounded('get', timeoutMs, () => storage.get(envelopeKey(category))))
+        return check(category, await bounded('get', Math.max(0, Math.min(timeoutMs, within)), () => storage.get(envelopeKey(category))))
       } catch (error) {
         report(category, 'get', error)
         return undefined

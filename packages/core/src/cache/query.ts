@@ -1,3 +1,5 @@
+import { abortable } from '../abort.js'
+
 /** A copy of a query's data with its provenance. */
 export interface Copy<T> {
   readonly value: T
@@ -20,6 +22,8 @@ export interface QueryState<T> {
   readonly failedAt: number
   /** The copy was declared out of date: the next read loads, whatever its age. */
   readonly invalidated: boolean
+  /** When it was (0 when it is not): a copy fetched, or a load started, before then is out of date too. */
+  readonly invalidatedAt: number
   /** A load is running. */
   readonly fetching: boolean
 }
@@ -28,18 +32,27 @@ export interface QueryState<T> {
 export type QueryAction<T> =
   /** A load started. */
   | { readonly type: 'fetch' }
-  /** A load delivered a copy. */
-  | { readonly type: 'success'; readonly copy: Copy<T> }
+  /** A load delivered a copy; `startedAt` is when the load started. */
+  | { readonly type: 'success'; readonly copy: Copy<T>; readonly startedAt: number }
   /** A load failed; the copy, if any, is kept. */
   | { readonly type: 'failure'; readonly error: Error; readonly at: number }
   /** A load ended with nothing to record (it was cancelled). */
   | { readonly type: 'cancel' }
-  /** A copy from elsewhere (storage, another tab): taken only when newer than the one held. */
-  | { readonly type: 'restore'; readonly copy: Copy<T> }
-  /** The copy is declared out of date. */
-  | { readonly type: 'invalidate' }
+  /** A copy from elsewhere (storage, another tab): taken only when newer than the one held (at `at`). */
+  | { readonly type: 'restore'; readonly copy: Copy<T>; readonly at: number }
+  /** The copy (and any copy from before `at`) is declared out of date. */
+  | { readonly type: 'invalidate'; readonly at: number }
 
-const INITIAL: QueryState<never> = Object.freeze({ copy: undefined, error: undefined, failedAt: 0, invalidated: false, fetching: false })
+const INITIAL: QueryState<never> = Object.freeze({ copy: undefined, error: undefined, failedAt: 0, invalidated: false, invalidatedAt: 0, fetching: false })
+
+// A copy dated further in the future than this (written under a clock running ahead, or read
+// under a clock set back) is not trusted to be fresh, nor to be newer than anything.
+export const FUTURE_TOLERANCE_MS = 60_000
+
+// An invalidation holds for a copy that predates it.
+function stillInvalidated(state: QueryState<unknown>, predates: boolean): Pick<QueryState<unknown>, 'invalidated' | 'invalidatedAt'> {
+  return state.invalidated && predates ? { invalidated: true, invalidatedAt: state.invalidatedAt } : { invalidated: false, invalidatedAt: 0 }
+}
 
 /** The one transition function of a query: the state after `action`, or the same object when nothing changes. */
 export function reduceQueryState<T>(state: QueryState<T>, action: QueryAction<T>): QueryState<T> {
@@ -47,17 +60,22 @@ export function reduceQueryState<T>(state: QueryState<T>, action: QueryAction<T>
     case 'fetch':
       return state.fetching ? state : { ...state, fetching: true }
     case 'success':
-      return { copy: action.copy, error: undefined, failedAt: 0, invalidated: false, fetching: false }
+      // A load that started before an invalidation delivers a copy that is out of date already.
+      return { copy: action.copy, error: undefined, failedAt: 0, ...stillInvalidated(state, action.startedAt < state.invalidatedAt), fetching: false }
     case 'failure':
       return { ...state, error: action.error, failedAt: action.at, fetching: false }
     case 'cancel':
       return state.fetching ? { ...state, fetching: false } : state
-    case 'restore':
-      // Never replace a copy with an older one (a slow storage read landing after a refresh).
-      if (state.copy !== undefined && state.copy.fetchedAt >= action.copy.fetchedAt) return state
-      return { ...state, copy: action.copy, error: undefined, failedAt: 0, invalidated: false }
+    case 'restore': {
+      const held = state.copy
+      // Never replace a copy with an older one (a slow storage read landing after a refresh),
+      // unless the one held claims a time that has not come yet.
+      if (held !== undefined && held.fetchedAt >= action.copy.fetchedAt && held.fetchedAt <= action.at + FUTURE_TOLERANCE_MS) return state
+      return { ...state, copy: action.copy, error: undefined, failedAt: 0, ...stillInvalidated(state, action.copy.fetchedAt <= state.invalidatedAt) }
+    }
     case 'invalidate':
-      return state.copy === undefined ? state : { ...state, invalidated: true, error: undefined, failedAt: 0 }
+      if (state.invalidated && state.error === undefined) return state
+      return { ...state, invalidated: true, invalidatedAt: action.at, error: undefined, failedAt: 0 }
   }
 }
 
@@ -68,10 +86,6 @@ export interface Freshness {
   /** Still served this long past the TTL when loads fail, in ms. */
   readonly maxStaleMs: number
 }
-
-// A copy dated further in the future than this (written under a clock running ahead, or read
-// under a clock set back) is not trusted to be fresh.
-const FUTURE_TOLERANCE_MS = 60_000
 
 /** `true` while `copy` may be served at all: within its TTL plus `maxStaleMs`. */
 export function isUsable(copy: Copy<unknown> | undefined, freshness: Freshness, now: number): copy is Copy<unknown> {
@@ -90,6 +104,8 @@ export interface LoadContext {
   readonly signal: AbortSignal
   /** Keeps the load's own background work (a storage write) alive, as the read that started it asked. */
   readonly keepAlive: (promise: Promise<unknown>) => void
+  /** When the read that started the load started (its deadline counts from then). */
+  readonly startedAt: number
 }
 
 /** What a query is built with: it is given its loader and never imports the source layer. */
@@ -121,17 +137,6 @@ interface Inflight<T> {
 
 const noop = (): void => {}
 
-/** Waits for `promise`, or rejects with the signal's reason as soon as it aborts. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    if (signal.aborted) return onAbort()
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
-
 /**
  * One key's cached data and its whole life: fresh, stale, invalidated, backing off after a
  * failure, loading or idle, failed with nothing cached. Every change goes through
@@ -143,6 +148,8 @@ export class Query<T> {
   #inflight: Inflight<T> | undefined
   #restoring: Promise<void> | undefined
   readonly #listeners = new Set<() => void>()
+  // Set by dispose(): every later read rejects with it, and nothing changes any more.
+  #disposed: { readonly reason: unknown } | undefined
 
   constructor(readonly config: QueryConfig<T>) {}
 
@@ -159,11 +166,13 @@ export class Query<T> {
 
   /** Applies one change and tells the listeners. */
   dispatch(action: QueryAction<T>): void {
+    if (this.#disposed !== undefined) return
     const next = reduceQueryState(this.#state, action)
     if (next === this.#state) return
     this.#state = next
     this.config.onChange?.(action, next)
-    for (const listener of [...this.#listeners]) listener()
+    // A listener removed by an earlier one during this round is not called.
+    for (const listener of [...this.#listeners]) if (this.#listeners.has(listener)) listener()
   }
 
   /**
@@ -177,7 +186,11 @@ export class Query<T> {
    */
   async read(options: QueryReadOptions): Promise<Copy<T> | undefined> {
     const { signal } = options
-    if (this.#state.copy === undefined) await this.restore(signal)
+    const startedAt = Date.now()
+    this.#throwIfDisposed()
+    // With a load already running, join it: storage was asked when it started.
+    if (this.#state.copy === undefined && this.#inflight === undefined) await this.restore(signal)
+    this.#throwIfDisposed()
     const state = this.#state
     const { freshness } = this.config
     const now = Date.now()
@@ -192,17 +205,21 @@ export class Query<T> {
       }
     }
     if (!options.load) return usable ? state.copy : undefined
-    return this.fetch(signal, options.keepAlive)
+    return this.fetch(signal, options.keepAlive, startedAt)
   }
 
-  /** Loads now, or joins the load already running. Resolves with the stale copy when the load fails and it is usable. */
-  fetch(signal: AbortSignal | undefined, keepAlive: (promise: Promise<unknown>) => void): Promise<Copy<T>> {
+  /**
+   * Loads now, or joins the load already running. Resolves with the stale copy when the load
+   * fails and it is usable. `startedAt` is when the read asking began (the load's deadline counts from then).
+   */
+  fetch(signal: AbortSignal | undefined, keepAlive: (promise: Promise<unknown>) => void, startedAt = Date.now()): Promise<Copy<T>> {
+    this.#throwIfDisposed()
     signal?.throwIfAborted()
     let inflight = this.#inflight
     if (inflight === undefined) {
       const controller = new AbortController()
       const created: Inflight<T> = { controller, waiters: 0, promise: undefined as unknown as Promise<Copy<T>> }
-      ;(created as { promise: Promise<Copy<T>> }).promise = this.#run(created, keepAlive)
+      ;(created as { promise: Promise<Copy<T>> }).promise = this.#run(created, keepAlive, startedAt)
       // Every reader may leave; the shared promise must not become an unhandled rejection.
       created.promise.catch(noop)
       this.#inflight = inflight = created
@@ -216,7 +233,7 @@ export class Query<T> {
     if (restore === undefined || this.#state.copy !== undefined) return Promise.resolve()
     this.#restoring ??= restore()
       .then((copy) => {
-        if (copy !== undefined) this.dispatch({ type: 'restore', copy })
+        if (copy !== undefined) this.dispatch({ type: 'restore', copy, at: Date.now() })
       }, noop)
       .finally(() => {
         this.#restoring = undefined
@@ -224,24 +241,33 @@ export class Query<T> {
     return abortable(this.#restoring, signal)
   }
 
-  /** Cancels the load in flight (every reader of it rejects with `reason`) and drops the listeners. */
+  /**
+   * Ends the query: cancels the load in flight (its readers reject with `reason`), drops the
+   * listeners, and makes every later read reject with `reason`.
+   */
   dispose(reason: unknown): void {
     const inflight = this.#inflight
     if (inflight !== undefined) this.#detach(inflight, reason)
+    this.#disposed = { reason }
     this.#listeners.clear()
   }
 
-  async #run(inflight: Inflight<T>, keepAlive: (promise: Promise<unknown>) => void): Promise<Copy<T>> {
+  #throwIfDisposed(): void {
+    if (this.#disposed !== undefined) throw this.#disposed.reason
+  }
+
+  async #run(inflight: Inflight<T>, keepAlive: (promise: Promise<unknown>) => void, readStartedAt: number): Promise<Copy<T>> {
     const { signal } = inflight.controller
+    const loadStartedAt = Date.now()
     try {
       // Let the caller finish setting up (`#inflight`) before anything is told of the load.
       await undefined
       signal.throwIfAborted()
       this.dispatch({ type: 'fetch' })
-      const copy = await this.config.load(this.#state.copy, { signal, keepAlive })
+      const copy = await this.config.load(this.#state.copy, { signal, keepAlive, startedAt: readStartedAt })
       signal.throwIfAborted()
       this.#inflight = undefined
-      this.dispatch({ type: 'success', copy })
+      this.dispatch({ type: 'success', copy, startedAt: loadStartedAt })
       return copy
     } catch (error) {
       // A cancelled load was detached when it was cancelled: nothing of it is recorded.

@@ -79,7 +79,7 @@ export class CategoryView {
   readonly #category: FetchableCategory
   readonly #freshness: Freshness
   readonly #memo = new WeakMap<Copy<CategoryEnvelope>, Memo>()
-  #last: { state: QueryState<CategoryEnvelope>; result: ModelReferenceResult | undefined; view: CategoryState } | undefined
+  #last: CategoryState | undefined
 
   constructor(category: FetchableCategory, freshness: Freshness) {
     this.#category = category
@@ -106,12 +106,11 @@ export class CategoryView {
   state(state: QueryState<CategoryEnvelope>): CategoryState {
     const now = Date.now()
     const result = isUsable(state.copy, this.#freshness, now) ? this.result(state, state.copy as Copy<CategoryEnvelope>, now) : undefined
+    const { error, fetching: isFetching } = state
     const last = this.#last
-    if (last !== undefined && last.state === state && last.result === result) return last.view
-    const { error } = state
+    // The same object while nothing a reader sees has changed (an invalidation of nothing, say).
+    if (last !== undefined && last.result === result && last.error === error && last.isFetching === isFetching) return last
     const status = result !== undefined ? 'success' : error !== undefined ? 'error' : 'loading'
-    const view = Object.freeze({ status, category: this.#category, result, error, isFetching: state.fetching }) as CategoryState
-    this.#last = { state, result, view }
-    return view
+    return (this.#last = Object.freeze({ status, category: this.#category, result, error, isFetching }) as CategoryState)
   }
 }

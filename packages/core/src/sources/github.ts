@@ -1,7 +1,6 @@
 import type { FetchableCategory } from '../categories.js'
 import type { Emit } from '../events.js'
 import type { NormalizedOptions } from '../options.js'
-import { MalformedBodyError } from './decode.js'
 import { SourceFailure } from './failure.js'
 import { acceptRecords, type DecodedRecords, type ReferenceSource } from './source.js'
 import type { FetchedBody, Transport } from './transport.js'
@@ -28,7 +27,8 @@ function loadDecoder(): Promise<Decode> {
     (error: unknown) => {
       // A failed chunk load (a deployment that removed it, a flaky network) may work next time.
       decoder = undefined
-      throw new SourceFailure('network', `could not load the GitHub converters: ${error instanceof Error ? error.message : String(error)}`)
+      // Not GitHub's fault: the source is not put aside for it.
+      throw new SourceFailure('network', `could not load the GitHub converters: ${error instanceof Error ? error.message : String(error)}`, { local: true })
     },
   )
   return decoder
@@ -51,14 +51,7 @@ export function createGithubSource(options: NormalizedOptions, transport: Transp
       const body = await transport.get({ category, source: 'github', url, ...context, ...(ifNoneMatch !== undefined && { ifNoneMatch }) })
       if (body.status === 304) return { unchanged: true, category, source: 'github', url, fetchedAt: Date.now(), method: 'etag', lastUpdated: undefined }
       const decode = await loadDecoder()
-      let decoded: DecodedRecords
-      try {
-        decoded = decode(category, body)
-      } catch (error) {
-        if (error instanceof MalformedBodyError) throw new SourceFailure('malformed', error.message, body.status)
-        throw error
-      }
-      return acceptRecords(category, decoded, { source: 'github', url, status: body.status, strict: options.strict, emit, etag: body.etag })
+      return acceptRecords(category, decode(category, body), { source: 'github', url, status: body.status, strict: options.strict, emit, etag: body.etag })
     },
   }
 }

@@ -54,14 +54,19 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * @throws {SourcesUnavailableError} listing each source's last failure, or {@link ValidationError}
  *   when `strict` issues failed a source; the caller's abort reason when `signal` aborts.
  */
-export async function firstSuccess<T>(category: ModelReferenceCategory, candidates: readonly Candidate<T>[], signal: AbortSignal | undefined, options: LoopOptions): Promise<T> {
+export async function firstSuccess<T>(
+  category: ModelReferenceCategory,
+  candidates: readonly Candidate<T>[],
+  signal: AbortSignal | undefined,
+  options: LoopOptions,
+  deadline = Date.now() + options.totalTimeoutMs,
+): Promise<T> {
   signal?.throwIfAborted()
   const { emit, health } = options
-  const deadline = Date.now() + options.totalTimeoutMs
   const read = new AbortController()
   const forward = (): void => read.abort(signal!.reason)
   signal?.addEventListener('abort', forward, { once: true })
-  const budget = setTimeout(() => read.abort(new SourceFailure('timeout', `the read ran out of its ${options.totalTimeoutMs} ms (totalTimeoutMs)`)), options.totalTimeoutMs)
+  const budget = setTimeout(() => read.abort(new SourceFailure('timeout', `the read ran out of its ${options.totalTimeoutMs} ms (totalTimeoutMs)`)), Math.max(0, deadline - Date.now()))
   const plan = health.plan(candidates.map((candidate) => candidate.id))
   for (const { source, retryAt } of plan.skipped) emit({ type: 'source-skipped', category, source, retryAt })
   const ordered = plan.order.map((id) => candidates.find((candidate) => candidate.id === id)!)
@@ -177,15 +182,15 @@ export async function firstSuccess<T>(category: ModelReferenceCategory, candidat
   throw new SourcesUnavailableError(category, attempts)
 }
 
-/** Loads a category from the first source that can supply it (see {@link firstSuccess}). */
-export type SourceLoader = (category: FetchableCategory, previous: CategoryEnvelope | undefined, signal: AbortSignal | undefined) => Promise<SourceOutcome>
+/** Loads a category from the first source that can supply it (see {@link firstSuccess}), by `deadline` (ms since the epoch). */
+export type SourceLoader = (category: FetchableCategory, previous: CategoryEnvelope | undefined, signal: AbortSignal | undefined, deadline?: number) => Promise<SourceOutcome>
 
 /**
  * The reference's source loop, built once per client: each source that has the category, a
  * copy from that source revalidated cheaply first.
  */
 export function createSourceLoader(sources: readonly ReferenceSource[], options: LoopOptions): SourceLoader {
-  return (category, previous, signal) => {
+  return (category, previous, signal, deadline) => {
     const candidates = sources.flatMap((source): Candidate<SourceOutcome>[] => {
       const url = source.urlFor(category)
       if (url === undefined) return []
@@ -203,6 +208,6 @@ export function createSourceLoader(sources: readonly ReferenceSource[], options:
         },
       ]
     })
-    return firstSuccess(category, candidates, signal, options)
+    return firstSuccess(category, candidates, signal, options, deadline)
   }
 }

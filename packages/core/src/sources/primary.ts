@@ -4,7 +4,7 @@ import type { Emit } from '../events.js'
 import { isObject } from '../json.js'
 import type { NormalizedOptions } from '../options.js'
 import { validateRecords } from '../records/validate.js'
-import { decodeJson, MalformedBodyError } from './decode.js'
+import { decodeJson, malformed } from './decode.js'
 import { SourceFailure } from './failure.js'
 import { acceptRecords, emptyIsValid, type AttemptContext, type ReferenceSource, type Revalidation } from './source.js'
 import type { Transport } from './transport.js'
@@ -31,7 +31,9 @@ export function createPrimarySource(options: NormalizedOptions, transport: Trans
       // "unknown", and the caller downloads as usual.
       let value: unknown
       try {
-        const body = await get(category, `${options.primaryUrl}/model_references/v2/metadata/${encodeURIComponent(category)}/last_updated`, context)
+        // Not the data: its answer must not stop the next source from being asked beside a
+        // primary whose data route hangs.
+        const body = await transport.get({ category, source: 'primary', url: `${options.primaryUrl}/model_references/v2/metadata/${encodeURIComponent(category)}/last_updated`, signal: context.signal, timeoutMs: context.timeoutMs })
         const data: unknown = JSON.parse(body.text)
         value = isObject(data) ? data.last_updated : undefined
       } catch (error) {
@@ -57,15 +59,9 @@ export function createPrimarySource(options: NormalizedOptions, transport: Trans
         }
         throw error
       }
-      let data: unknown
-      try {
-        data = decodeJson(body)
-      } catch (error) {
-        if (error instanceof MalformedBodyError) throw new SourceFailure('malformed', error.message, body.status)
-        throw error
-      }
+      let data = decodeJson(body)
       if (Array.isArray(data) && data.length === 0) data = {}
-      if (!isObject(data)) throw new SourceFailure('malformed', 'a v2 category is a JSON object keyed by model name', body.status)
+      if (!isObject(data)) throw malformed(body, 'a v2 category is a JSON object keyed by model name')
       return acceptRecords(category, { entries: data, issues: [] }, { ...accept, status: body.status })
     },
   }

@@ -1,5 +1,5 @@
 import type { CategoryEnvelope } from '../cache/envelope.js'
-import { getCategoryDescriptor, type FetchableCategory } from '../categories.js'
+import { emptyIsValid, type FetchableCategory } from '../categories.js'
 import type { ReferenceSourceName } from '../errors/sources-unavailable.js'
 import type { Emit } from '../events.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
@@ -79,10 +79,7 @@ export interface ReferenceSource {
   load(category: FetchableCategory, request: SourceLoadRequest): Promise<SourceOutcome>
 }
 
-/** Categories with no GitHub source: for them an empty answer (or a 404) is a valid empty category. */
-export function emptyIsValid(category: FetchableCategory): boolean {
-  return getCategoryDescriptor(category).githubSource === null
-}
+export { emptyIsValid }
 
 /** Records ready for validation: converted pairs, or a v2 body's object as it was parsed. */
 export interface DecodedRecords {
@@ -113,7 +110,7 @@ export function acceptRecords<C extends FetchableCategory>(category: C, decoded:
   if (issues.length > 0) {
     options.emit({ type: 'issues', category, source, issues })
     const counted = issues.filter((issue) => issue.severity !== 'info')
-    if (options.strict && counted.length > 0) throw new SourceFailure('validation', `${counted.length} validation issue(s) in strict mode`, status, undefined, counted)
+    if (options.strict && counted.length > 0) throw new SourceFailure('validation', `${counted.length} validation issue(s) in strict mode`, { status, issues: counted })
   }
   if (recordCount === 0) {
     const nothingAtAll = entryCount === 0 && issues.every((issue) => issue.severity !== 'error')
@@ -121,7 +118,7 @@ export function acceptRecords<C extends FetchableCategory>(category: C, decoded:
       throw new SourceFailure(
         nothingAtAll ? 'empty' : 'invalid',
         nothingAtAll ? 'the body holds no records' : `none of the records is valid (${issues.length} issue(s), first: ${issues[0]?.key}: ${issues[0]?.message})`,
-        status,
+        { status },
       )
     }
   }

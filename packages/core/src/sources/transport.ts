@@ -2,7 +2,7 @@ import ky from 'ky'
 import type { ModelReferenceCategory } from '../categories.js'
 import type { SourceName } from '../errors/sources-unavailable.js'
 import type { Emit } from '../events.js'
-import { authorizationOf, type FetchFunction, type NormalizedOptions } from '../options.js'
+import { authorizationOf, type FetchFunction, type NormalizedOptions, type UrlOption } from '../options.js'
 import { SourceFailure } from './failure.js'
 
 /** A response read in full. */
@@ -47,26 +47,34 @@ class BodyTooLargeError extends Error {}
 
 /**
  * Reads a body as text, stopping (and cancelling the stream) as soon as it exceeds `limit`
- * bytes, so that an endless or huge answer cannot exhaust memory within the timeout.
+ * bytes or `signal` aborts, so that an endless or huge answer cannot exhaust memory, and a
+ * stream that ignores the request's abort is not read on after the request ended.
  */
-async function readText(response: Response, limit: number): Promise<string> {
+async function readText(response: Response, limit: number, signal: AbortSignal): Promise<string> {
   const declared = Number(response.headers.get('content-length'))
   if (declared > limit) throw new BodyTooLargeError()
   // Counted as it arrives, after any decompression: a Content-Length (of the compressed bytes,
   // and often hidden by CORS) cannot bound what a decompressed body becomes.
   if (response.body === null) return ''
   const reader = response.body.getReader()
+  const cancel = (): void => void reader.cancel(signal.reason).catch(() => undefined)
+  signal.addEventListener('abort', cancel, { once: true })
   const chunks: Uint8Array[] = []
   let received = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    received += value.byteLength
-    if (received > limit) {
-      void reader.cancel().catch(() => undefined)
-      throw new BodyTooLargeError()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      signal.throwIfAborted()
+      received += value.byteLength
+      if (received > limit) {
+        cancel()
+        throw new BodyTooLargeError()
+      }
+      chunks.push(value)
     }
-    chunks.push(value)
+  } finally {
+    signal.removeEventListener('abort', cancel)
   }
   let bytes = chunks[0] ?? new Uint8Array(0)
   if (chunks.length > 1) {
@@ -118,18 +126,24 @@ export function createTransport(options: NormalizedOptions, emit: Emit): Transpo
   // One ky instance per client: one request per call, no retries and no timeout of ky's own (the
   // source loop decides retries and waits; the deadline below covers the body too).
   const http = ky.create({ fetch: ((input: Request, init?: RequestInit) => baseFetch(input, init)) as typeof fetch, timeout: false, retry: 0, throwHttpErrors: false })
-  // Credentials from a URL option go, as a header, only to URLs under that option's base.
-  const authorizations = Object.entries(authorizationOf(options)).map(([name, value]) => [`${options[name as 'primaryUrl']}/`, value] as const)
+  // Credentials from a URL option go, as a header, only to the source that option is for, and
+  // only to URLs under its base (the primary's base may sit under GitHub's, or the other way round).
+  const credentials = authorizationOf(options)
+  const OPTION_OF: Readonly<Record<SourceName, UrlOption>> = { primary: 'primaryUrl', github: 'githubUrl', 'horde-api': 'hordeApiUrl' }
+  const authorizationFor = (source: SourceName, url: string): string | undefined => {
+    const option = OPTION_OF[source]
+    const value = credentials[option]
+    return value !== undefined && url.startsWith(`${options[option]}/`) ? value : undefined
+  }
 
   return {
     async get({ category, source, url, signal, timeoutMs, ifNoneMatch, onHeaders }) {
       signal.throwIfAborted()
-      emit({ type: 'request', category, source, url })
       const headers: Record<string, string> = {}
       // A custom header would make browsers send GitHub a CORS preflight, which it refuses.
       if (source !== 'github' && options.clientAgent !== undefined) headers['Client-Agent'] = options.clientAgent
       if (ifNoneMatch !== undefined) headers['If-None-Match'] = ifNoneMatch
-      const authorization = authorizations.find(([base]) => url.startsWith(base))?.[1]
+      const authorization = authorizationFor(source, url)
       if (authorization !== undefined) headers.Authorization = authorization
 
       const startedAt = Date.now()
@@ -152,6 +166,9 @@ export function createTransport(options: NormalizedOptions, emit: Emit): Transpo
         stop(new SourceFailure('timeout', `no complete response within ${timeoutMs} ms`))
       }, timeoutMs)
       try {
+        // A listener may abort the read as it is told of the request: nothing is sent then.
+        emit({ type: 'request', category, source, url })
+        signal.throwIfAborted()
         const response = await Promise.race([
           http.get(url, { signal: controller.signal, headers }),
           stopped,
@@ -163,9 +180,9 @@ export function createTransport(options: NormalizedOptions, emit: Emit): Transpo
         }
         if (!response.ok) {
           void response.body?.cancel().catch(() => undefined)
-          throw new SourceFailure('http', `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`, status, retryAfterMs(response.headers))
+          throw new SourceFailure('http', `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`, { status, retryAfterMs: retryAfterMs(response.headers) })
         }
-        const text = await Promise.race([readText(response, options.maxBodyBytes), stopped])
+        const text = await Promise.race([readText(response, options.maxBodyBytes, controller.signal), stopped])
         emit({ type: 'response', category, source, url, status, bytes: text.length, durationMs: Date.now() - startedAt })
         return { url, status, text, contentType: response.headers.get('content-type') ?? '', etag: response.headers.get('etag') ?? undefined }
       } catch (error) {
