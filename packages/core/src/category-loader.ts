@@ -34,8 +34,10 @@ export function createCategoryLoader(parts: CategoryLoaderParts): (category: Fet
       const loaded = await parts.sources(category, previous?.value, signal, deadline)
       let envelope: CategoryEnvelope
       if (loaded.unchanged) {
+        // A source can only confirm a copy it was shown; anything else is not an answer.
+        if (previous === undefined) throw new SourcesUnavailableError(category, [], `${loaded.source} answered "unchanged" with no copy to renew`)
         // Same records, confirmed by the source: renew the copy instead of downloading it again.
-        envelope = Object.freeze({ ...previous!.value, fetchedAt: loaded.fetchedAt, ...(loaded.lastUpdated !== undefined && { lastUpdated: loaded.lastUpdated }) })
+        envelope = Object.freeze({ ...previous.value, fetchedAt: loaded.fetchedAt, ...(loaded.lastUpdated !== undefined && { lastUpdated: loaded.lastUpdated }) })
         emit({ type: 'revalidated', category, source: loaded.source, method: loaded.method, fetchedAt: loaded.fetchedAt })
       } else {
         // Never trade records for nothing: an empty answer (valid only for categories with no
@@ -65,7 +67,9 @@ export function createCategoryLoader(parts: CategoryLoaderParts): (category: Fet
       const deadline = context.startedAt + parts.totalTimeoutMs
       if (crossContext === undefined) return download(previous, context, deadline)
       const requestedAt = Date.now()
-      return crossContext.withLock(`${envelopeKey(category)}:refresh`, context.signal, Math.max(0, deadline - requestedAt), async () => {
+      // Waiting for another tab takes at most half of what is left, so that going on alone
+      // still has time to download.
+      return crossContext.withLock(`${envelopeKey(category)}:refresh`, context.signal, Math.max(0, (deadline - requestedAt) / 2), async () => {
         const stored = await persistence.read(category, deadline - Date.now())
         // A copy another tab stored since this load was asked for, newer than the one held,
         // and not dated in the future.

@@ -10,6 +10,7 @@ describe('clientAgent is checked as a header value at construction', () => {
     ['a NUL', 'app\u00001.0'],
     ['a line break', 'app:1.0\r\nX-Injected: 1'],
     ['a control character', 'app\u00071.0'],
+    ['a DEL', 'app\u007f1.0'],
     ['not a string', 42 as unknown as string],
   ])('%s is a TypeError, never a primary that silently fails on every request', (_, clientAgent) => {
     expect(() => createModelReferenceClient({ clientAgent })).toThrow(TypeError)
