@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest'
 import {
   createMemoryStorage,
-  createModelReferenceClient,
   isSourcesUnavailableError,
   isValidationError,
   type LockManagerLike,
