@@ -254,6 +254,24 @@ it('benchmarks', async () => {
   out()
   out(`The GitHub path adds the converters when it first runs: ${withGithub.minified - upFront.minified} minified bytes, ${withGithub.brotli - upFront.brotli} B brotli (the whole bundle with them: ${withGithub.brotli} B).`)
   out()
+  const managerQuery = "import { ModelReferenceManager } from './src/index.ts'\nnew ModelReferenceManager().getModelReference('image_generation')"
+  const wholeCore = ['index', 'query/index', 'popular', 'legacy', 'raw', 'convert/text-names', 'convert/index'].map((entry) => `export * from './src/${entry}.ts'`).join('\n')
+  const [client, manager, whole] = await Promise.all([
+    composition(firstQuery, coreDir, { withoutKy: true }),
+    composition(managerQuery, coreDir, { withoutKy: true }),
+    composition(wholeCore, coreDir, { lazyChunks: true, withoutKy: true }),
+  ])
+  const [managerWithKy, wholeWithKy] = await Promise.all([composition(managerQuery, coreDir), composition(wholeCore, coreDir, { lazyChunks: true })])
+  out('### Without ky')
+  out()
+  out("The same bundles with ky replaced by the plain `fetch` call it amounts to here (`new Request(url, { signal, headers })`: the SDK turns off ky's retries and timeout and computes its own), bundled from the sources as above:")
+  out()
+  out('| bundle | with ky | with a plain `fetch` |')
+  out('|---|---:|---:|')
+  out(`| first query, \`createModelReferenceClient\` | ${upFront.brotli} B | ${client.brotli} B |`)
+  out(`| first query, \`ModelReferenceManager\` | ${managerWithKy.brotli} B | ${manager.brotli} B |`)
+  out(`| the whole core | ${wholeWithKy.brotli} B | ${whole.brotli} B |`)
+  out()
 
   writeFileSync(`${root}BENCHMARKS.md`, `${lines.join('\n')}\n`)
   console.log(lines.join('\n'))

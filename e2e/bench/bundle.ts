@@ -35,8 +35,19 @@ function moduleName(path: string): string {
   return path.replace(/^.*packages\/core\/src\//, '')
 }
 
+// What ky does for the SDK, as a plain `fetch` call: `create(defaults).get(url, { signal, headers })`
+// with ky's retry and timeout off. Used only to measure what the bundles would weigh without ky.
+const KY_AS_FETCH = `export default { create: (defaults) => ({ get: (url, options) => defaults.fetch(new Request(url, options)) }) }`
+const kyAsFetch: Plugin = {
+  name: 'ky as fetch',
+  setup(b) {
+    b.onResolve({ filter: /^ky$/ }, () => ({ path: 'ky-as-fetch', namespace: 'ky-as-fetch' }))
+    b.onLoad({ filter: /.*/, namespace: 'ky-as-fetch' }, () => ({ contents: KY_AS_FETCH, loader: 'js' }))
+  },
+}
+
 /** Bundles `code` (resolved from the core's folder) and lists its modules, largest first. */
-export async function composition(code: string, coreDir: string, options: { lazyChunks?: boolean } = {}): Promise<BundleComposition> {
+export async function composition(code: string, coreDir: string, options: { lazyChunks?: boolean; withoutKy?: boolean } = {}): Promise<BundleComposition> {
   const result = await build({
     stdin: { contents: code, resolveDir: coreDir, loader: 'ts' },
     bundle: true,
@@ -46,7 +57,7 @@ export async function composition(code: string, coreDir: string, options: { lazy
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: options.lazyChunks === true ? [] : [lazyChunksOut],
+    plugins: [...(options.lazyChunks === true ? [] : [lazyChunksOut]), ...(options.withoutKy === true ? [kyAsFetch] : [])],
   })
   const output = result.outputFiles[0]!.contents
   const [meta] = Object.values(result.metafile.outputs)
