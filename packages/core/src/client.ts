@@ -45,7 +45,15 @@ const EMPTY = new Map<ModelReferenceCategory, { result: ModelReferenceResult; st
 function empty(category: ManagedElsewhereCategory): { result: ModelReferenceResult; state: CategoryState } {
   let entry = EMPTY.get(category)
   if (entry === undefined) {
-    const result: ModelReferenceResult = Object.freeze({ category, models: Object.freeze(Object.create(null)), source: 'none', fetchedAt: 0, stale: false, issues: Object.freeze([]) })
+    const result: ModelReferenceResult = Object.freeze({
+      category,
+      models: Object.freeze(Object.create(null)),
+      source: 'none',
+      fetchedAt: 0,
+      stale: false,
+      issues: Object.freeze([]),
+      sources: Object.freeze([Object.freeze({ id: 'horde', status: 'empty', recordCount: 0 })]),
+    })
     entry = { result, state: Object.freeze({ status: 'success', category, result, error: undefined, isFetching: false }) }
     EMPTY.set(category, entry)
   }

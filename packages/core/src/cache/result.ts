@@ -23,6 +23,17 @@ export interface ModelReferenceResult<C extends ModelReferenceCategory = ModelRe
   readonly issues: readonly ModelReferenceIssue[]
   /** Why a stale copy is being served, when a refresh failed. */
   readonly error?: Error
+  /** The primary's `last_updated` for the category (Unix seconds), when the source gave one. */
+  readonly lastUpdated?: number
+  /** How each selected source answered, in precedence order (one entry, `'horde'`, by default). */
+  readonly sources: readonly SourceOutcome[]
+  /**
+   * The source each record came from, by name, when the records come from more than one
+   * source; absent when every record came from `sources[0]`.
+   */
+  readonly recordSources?: Readonly<Record<string, string>>
+  /** Names that more than one selected source had, with every source that had them, in precedence order (the first one's record is kept). */
+  readonly collisions?: Readonly<Record<string, readonly string[]>>
 }
 
 /**
@@ -46,8 +57,34 @@ export type CategoryState<C extends ModelReferenceCategory = ModelReferenceCateg
 /** A listener of `subscribe`: called with the category's new state after every change. */
 export type CategoryListener<C extends ModelReferenceCategory> = (state: CategoryState<C>) => void
 
+/**
+ * Which sources a read takes its records from: `'horde'` (the canonical data, the default),
+ * `'any'` (the canonical data, then every registered provider in registration order), a
+ * provider's id, or a list of these. The order sets precedence when two sources have a record
+ * of the same name: the earliest wins.
+ */
+export type SourceSelector = 'horde' | 'any' | (string & {}) | readonly string[]
+
+/** How one selected source answered a read. */
+export interface SourceOutcome {
+  /** `'horde'` or a provider's id. */
+  readonly id: string
+  /** `ok`: it gave records; `empty`: it answered with none (or does not serve the category); `error`: it failed. */
+  readonly status: 'ok' | 'empty' | 'error'
+  /** How many of its records it gave (before precedence removed any). */
+  readonly recordCount: number
+  /** Why it failed (`status: 'error'`), or why its copy is served stale. */
+  readonly error?: Error
+  /** When its records were fetched, in ms since the epoch (absent for `error`). */
+  readonly fetchedAt?: number
+  /** Its copy is past its TTL. */
+  readonly stale?: boolean
+}
+
 /** Options of every read. */
 export interface ReadOptions {
+  /** Where the records come from (see {@link SourceSelector}). @default 'horde' */
+  readonly source?: SourceSelector
   /** Abort this read. A request shared with other readers goes on while any of them still waits. */
   readonly signal?: AbortSignal
   /**
@@ -65,6 +102,7 @@ export type AllModelReferences = { readonly [C in FetchableCategory]?: ModelMap<
 export type AnyModelMap = Readonly<Record<string, AnyModelRecord>>
 
 interface Memo {
+  recordCount?: number
   fresh?: ModelReferenceResult
   stale?: ModelReferenceResult
   staleError?: Error | undefined
@@ -91,12 +129,24 @@ export class CategoryView {
     let memo = this.#memo.get(copy)
     if (memo === undefined) this.#memo.set(copy, (memo = {}))
     const envelope = copy.value
-    const base = { category: envelope.category, models: envelope.records as ModelMap<ModelReferenceCategory>, source: copy.origin as ResultSource, fetchedAt: copy.fetchedAt, issues: envelope.issues }
+    const recordCount = (memo.recordCount ??= Object.keys(envelope.records).length)
+    const base = {
+      category: envelope.category,
+      models: envelope.records as ModelMap<ModelReferenceCategory>,
+      source: copy.origin as ResultSource,
+      fetchedAt: copy.fetchedAt,
+      issues: envelope.issues,
+      ...(envelope.lastUpdated !== undefined && { lastUpdated: envelope.lastUpdated }),
+    }
+    const outcome = { id: 'horde', status: recordCount > 0 ? 'ok' : 'empty', recordCount, fetchedAt: copy.fetchedAt } as const
     // The state's copy may be newer than the one asked about (a refresh landed meanwhile).
-    if (state.copy === copy && isFresh(state, this.#freshness, now)) return (memo.fresh ??= Object.freeze({ ...base, stale: false }))
+    if (state.copy === copy && isFresh(state, this.#freshness, now)) {
+      return (memo.fresh ??= Object.freeze({ ...base, stale: false, sources: Object.freeze([Object.freeze({ ...outcome, stale: false })]) }))
+    }
     const error = state.copy === copy ? state.error : undefined
     if (memo.stale === undefined || memo.staleError !== error) {
-      memo.stale = Object.freeze({ ...base, stale: true, ...(error !== undefined && { error }) })
+      const withError = error !== undefined && { error }
+      memo.stale = Object.freeze({ ...base, stale: true, ...withError, sources: Object.freeze([Object.freeze({ ...outcome, stale: true, ...withError })]) })
       memo.staleError = error
     }
     return memo.stale
