@@ -9,4 +9,5 @@ export default libraryConfig(['ky', 'valibot'], {
   raw: 'src/raw.ts',
   'text-names': 'src/convert/text-names.ts',
   convert: 'src/convert/index.ts',
+  providers: 'src/providers/index.ts',
 })

@@ -98,9 +98,28 @@ const DESCRIPTORS = Object.freeze(
   ),
 ) as Readonly<Record<ModelReferenceCategory, CategoryDescriptor>>
 
+// Categories a client's server lists that this SDK does not know (a newer upstream): read as
+// generic records from the primary only. Names are checked before they are used in URLs, keys
+// and maps.
+const SERVER_CATEGORIES = new Set<string>()
+const CATEGORY_NAME = /^[a-z][a-z0-9_]{0,63}$/
+
+/** @internal Makes a category a server listed usable as a generic one. @returns whether the name can be one. */
+export function learnServerCategory(name: string): boolean {
+  if (isModelReferenceCategory(name)) return true
+  if (!CATEGORY_NAME.test(name)) return false
+  SERVER_CATEGORIES.add(name)
+  return true
+}
+
+/** @internal `true` for a category known only because a server listed it. */
+export function isServerCategory(category: string): boolean {
+  return SERVER_CATEGORIES.has(category) && !isModelReferenceCategory(category)
+}
+
 /** `true` for a category with no GitHub source: for it an empty answer (or a 404) is a valid empty category. */
 export function emptyIsValid(category: ModelReferenceCategory): boolean {
-  return getCategoryDescriptor(category).githubSource === null
+  return isServerCategory(category) || getCategoryDescriptor(category).githubSource === null
 }
 
 /** `true` when `value` is the name of a model reference category. */

@@ -2,7 +2,7 @@ import { createCrossContext, type CrossContext } from './cache/cross-context.js'
 import type { CategoryEnvelope } from './cache/envelope.js'
 import { createPersistence, type Persistence } from './cache/persistence.js'
 import { abortable } from './abort.js'
-import { FUTURE_TOLERANCE_MS, isUsable, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
+import { FUTURE_TOLERANCE_MS, isUsable, Query, type Copy, type Freshness, type LoadContext, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
 import {
   CategoryView,
   type AllModelReferences,
@@ -12,17 +12,29 @@ import {
   type ModelReferenceResult,
   type ReadOptions,
 } from './cache/result.js'
+import { mergeParts, resolveSelector, type SourcePart } from './cache/selection.js'
 import { createMemoryStorage } from './cache/storage.js'
 import { createCategoryLoader, type CategoryLoad } from './category-loader.js'
 import {
-  assertCategory,
   getCategoryDescriptor,
+  isModelReferenceCategory,
+  learnServerCategory,
   MODEL_REFERENCE_CATEGORIES,
   type FetchableCategory,
   type ManagedElsewhereCategory,
   type ModelReferenceCategory,
 } from './categories.js'
-import { setInternals } from './client-internals.js'
+import { setInternals, type ClientInternals } from './client-internals.js'
+import { createCounters, type Counters, type SourceCounters } from './counters.js'
+import { ENVELOPE_FORMAT, envelopeKey } from './cache/envelope.js'
+import { isObject } from './json.js'
+import { checkProvider, HORDE_SOURCE, providerEntries, type ModelReferenceProvider, type ProviderContext, type RegisterProviderOptions } from './providers/provider.js'
+import { ProviderRegistrationError } from './errors/provider-registration.js'
+import { SourcesUnavailableError } from './errors/sources-unavailable.js'
+import { UnknownCategoryError } from './errors/unknown-category.js'
+import { validateRecords } from './records/validate.js'
+import { decodeJson } from './sources/decode.js'
+import { attemptOf, SourceFailure } from './sources/failure.js'
 import { isHordeModelReferenceError } from './errors/base.js'
 import { ModelNotFoundError } from './errors/model-not-found.js'
 import { NotCachedError } from './errors/not-cached.js'
@@ -31,12 +43,17 @@ import { normalizeOptions, type LockManagerLike, type ModelReferenceOptions, typ
 import { startPrefetch, type DeferredPrefetchHandle, type Prefetch } from './prefetch.js'
 import type { AnyModelRecord, ModelMap, RecordFor } from './records/types.js'
 import { createGithubSource } from './sources/github.js'
+import type { ReferenceSource } from './sources/source.js'
 import { createSourceHealth } from './sources/health.js'
 import { createSourceLoader } from './sources/loader.js'
 import { createPrimarySource } from './sources/primary.js'
 import { createTransport } from './sources/transport.js'
 
 const FETCHABLE = MODEL_REFERENCE_CATEGORIES.filter((c) => !getCategoryDescriptor(c).managedElsewhere) as FetchableCategory[]
+const FETCHABLE_LIST: readonly string[] = Object.freeze([...FETCHABLE])
+
+// Where a provider's copy of a category is stored: apart from the canonical copy and other providers'.
+const providerKey = (id: string, category: string): string => `${envelopeKey(category as FetchableCategory)}:provider:${encodeURIComponent(id)}`
 
 const noop = (): void => {}
 
@@ -61,7 +78,7 @@ function empty(category: ManagedElsewhereCategory): { result: ModelReferenceResu
 }
 
 function isManaged(category: ModelReferenceCategory): category is ManagedElsewhereCategory {
-  return getCategoryDescriptor(category).managedElsewhere
+  return isModelReferenceCategory(category) && getCategoryDescriptor(category).managedElsewhere
 }
 
 // The failures `...OrNull` reads turn into `null`: the data cannot be had right now.
@@ -103,15 +120,26 @@ export class ModelReferenceClient {
   readonly #crossContext: CrossContext | undefined
   readonly #load: (category: FetchableCategory) => CategoryLoad
   readonly #prefetch: Prefetch
+  readonly #counters: Counters
+  readonly #internals: ClientInternals
+  // Providers in registration order, and the queries of their categories.
+  readonly #providers = new Map<string, ModelReferenceProvider>()
+  readonly #providerEntries = new Map<string, CategoryEntry>()
+  // The last merged result of each (category, selection), reused while its parts are the same.
+  readonly #merged = new Map<string, { readonly parts: readonly unknown[]; readonly result: ModelReferenceResult }>()
+  // Categories this client's server listed that the SDK does not know.
+  readonly #serverCategories = new Set<string>()
   // Set by dispose(): the reason every later read rejects with.
   #disposed: DOMException | undefined
 
   constructor(options: ModelReferenceOptions = {}) {
     const o = (this.options = normalizeOptions(options))
-    const emit = (this.#emit = createEmit(o.onEvent))
+    const counters = (this.#counters = createCounters())
+    const emit = (this.#emit = createEmit(o.onEvent, counters.count))
     this.#freshness = { ttlMs: o.ttlSeconds * 1000, maxStaleMs: o.maxStaleSeconds * 1000 }
     const transport = createTransport(o, emit)
-    const sources = [createPrimarySource(o, transport, emit), createGithubSource(o, transport, emit)]
+    // GitHub only when primaryUrl is null.
+    const sources: ReferenceSource[] = [...(o.primaryUrl === null ? [] : [createPrimarySource(o, transport, emit)]), createGithubSource(o, transport, emit)]
     const loop = { health: createSourceHealth(o.sourceCooldownSeconds * 1000), emit, timeoutMs: o.timeoutMs, totalTimeoutMs: o.totalTimeoutMs, fallbackAfterMs: o.fallbackAfterMs, retries: o.retries }
     const persistence = (this.#persistence = createPersistence(o.storage ?? createMemoryStorage(), {
       // A storage read is part of a read, so it never outlasts the read's own budget.
@@ -129,7 +157,7 @@ export class ModelReferenceClient {
         })
       : undefined)
     this.#load = createCategoryLoader({ sources: createSourceLoader(sources, loop), persistence, crossContext, totalTimeoutMs: o.totalTimeoutMs, emit })
-    setInternals(this, {
+    setInternals(this, (this.#internals = {
       options: o,
       transport,
       sources,
@@ -144,7 +172,7 @@ export class ModelReferenceClient {
         return query
       },
       keepAlive: (waitUntil) => this.#keepAlive(waitUntil),
-    })
+    }))
     this.#prefetch = startPrefetch(o.prefetchStrategy, () => this.#loadAll(), (error) => emit({ type: 'error', error }))
     this.ready = this.#prefetch.ready
     this.deferredPrefetch = this.#prefetch.deferred
@@ -185,19 +213,165 @@ export class ModelReferenceClient {
   async getModelReferenceResult<C extends ModelReferenceCategory>(category: C, options?: ReadOptions): Promise<ModelReferenceResult<C>>
   async getModelReferenceResult(category: string, options?: ReadOptions): Promise<ModelReferenceResult>
   async getModelReferenceResult(category: string, options: ReadOptions = {}): Promise<ModelReferenceResult> {
-    assertCategory(category)
     this.#throwIfDisposed()
     options.signal?.throwIfAborted()
+    if (!isModelReferenceCategory(category)) await this.#learnCategory(category, options)
+    const ids = resolveSelector(options.source, [...this.#providers.keys()])
+    if (ids.length > 1 || ids[0] !== HORDE_SOURCE) return this.#readSelected(category as ModelReferenceCategory, ids, options)
+    return this.#readCanonical(category as ModelReferenceCategory, options)
+  }
+
+  async #readCanonical(category: ModelReferenceCategory, options: ReadOptions): Promise<ModelReferenceResult> {
     if (isManaged(category)) return empty(category).result
     if (this.options.prefetchStrategy === 'sync') {
       const waitedFrom = Date.now()
       await abortable(this.ready.catch(noop), options.signal)
       // The prefetch failed this category while this read waited: that is this read's answer,
       // not a reason to spend a second deadline on the same sources.
-      const { state } = this.#entry(category).query
+      const { state } = this.#entry(category as FetchableCategory).query
       if (state.copy === undefined && state.error !== undefined && state.failedAt >= waitedFrom) throw state.error
     }
-    return this.#read(category, options)
+    return this.#read(category as FetchableCategory, options)
+  }
+
+  // A read from several sources (or a provider alone): each part read as its own query, then
+  // merged in precedence order. A part that fails is reported, never the read's failure while
+  // another part answered.
+  async #readSelected(category: ModelReferenceCategory, ids: readonly string[], options: ReadOptions, refresh = false): Promise<ModelReferenceResult> {
+    const parts = await Promise.all(
+      ids.map(async (id): Promise<SourcePart> => {
+        try {
+          if (id === HORDE_SOURCE) return { id, result: await (refresh ? this.#refreshCanonical(category, options) : this.#readCanonical(category, options)) }
+          const provider = this.#providers.get(id)!
+          if (!provider.categories.includes(category)) return { id, notServed: true }
+          return { id, result: await this.#readProvider(provider, category, options, refresh) }
+        } catch (error) {
+          // The caller's abort ends the read; it is nobody's failure.
+          if (options.signal?.aborted) throw options.signal.reason
+          return { id, error: error instanceof Error ? error : new Error(String(error)) }
+        }
+      }),
+    )
+    const key = `${category}\u0000${ids.join('\u0000')}`
+    const inputs = parts.map((part) => ('result' in part ? part.result : 'error' in part ? part.error : part.id))
+    const last = this.#merged.get(key)
+    if (last !== undefined && last.parts.length === inputs.length && last.parts.every((input, index) => input === inputs[index])) return last.result
+    const result = mergeParts(category, parts)
+    this.#merged.set(key, { parts: inputs, result })
+    return result
+  }
+
+  async #readProvider(provider: ModelReferenceProvider, category: ModelReferenceCategory, options: ReadOptions, refresh: boolean): Promise<ModelReferenceResult> {
+    const { query, view } = this.#providerEntry(provider, category as FetchableCategory)
+    const keepAlive = this.#keepAlive(options.waitUntil)
+    const copy = refresh ? await query.fetch(options.signal, keepAlive) : await query.read({ signal: options.signal, load: this.options.prefetchStrategy !== 'none', staleWhileRevalidate: this.options.staleWhileRevalidate, keepAlive })
+    if (copy === undefined) throw new NotCachedError(category)
+    return view.result(query.state, copy)
+  }
+
+  /**
+   * Registers a source of model records of your own (upstream's `register_provider`): reads
+   * that select it (`{ source: id }`, `'any'` or a list) take its records, validated and cached
+   * like the canonical data. Reads that do not select it are unchanged.
+   *
+   * @example
+   * ```ts
+   * import { createStaticProvider } from '@horde-model-reference/core/providers'
+   * client.registerProvider(createStaticProvider('my-lab', { image_generation: { 'My Model': myRecord } }))
+   * ```
+   * @throws {ProviderRegistrationError} for an empty or reserved id (`horde`, `any`), an id already registered (unless `replace`), or something that is not a provider.
+   */
+  registerProvider(provider: ModelReferenceProvider, options: RegisterProviderOptions = {}): void {
+    checkProvider(provider)
+    if (this.#providers.has(provider.id)) {
+      if (options.replace !== true) throw new ProviderRegistrationError(provider.id, 'duplicate', 'a provider with this id is registered; pass { replace: true } to replace it.')
+      this.#forgetProvider(provider.id)
+    }
+    this.#providers.set(provider.id, provider)
+  }
+
+  /** Removes a provider and its cached copies. @returns whether one was registered under `id`. */
+  unregisterProvider(id: string): boolean {
+    if (!this.#providers.has(id)) return false
+    this.#forgetProvider(id)
+    this.#providers.delete(id)
+    return true
+  }
+
+  /** The registered providers' ids, in registration order. */
+  listProviders(): readonly string[] {
+    return Object.freeze([...this.#providers.keys()])
+  }
+
+  /** The provider registered under `id`, if any. */
+  getProvider(id: string): ModelReferenceProvider | undefined {
+    return this.#providers.get(id)
+  }
+
+  /**
+   * The categories the primary lists (`{primaryUrl}/model_references/v2/model_categories`),
+   * cached like the records; the SDK's own list (every category but `lora` and `ti`) when the
+   * primary cannot say (a failure, GitHub-only mode). A category listed there that this SDK does
+   * not know can then be read, as generic records.
+   */
+  async getModelCategories(options: Pick<ReadOptions, 'signal' | 'waitUntil'> = {}): Promise<readonly string[]> {
+    this.#throwIfDisposed()
+    const { primaryUrl } = this.options
+    if (primaryUrl === null) return FETCHABLE_LIST
+    const query = this.#internals.query<readonly string[]>('model-categories', () => ({
+      load: async (_previous, { signal }) => {
+        let value: readonly string[] = FETCHABLE_LIST
+        try {
+          const listed = await this.#getPrimaryJson('miscellaneous', `${primaryUrl}/model_references/v2/model_categories`, signal)
+          // Only names fit to be a category's are taken (they go into URLs and keys).
+          if (Array.isArray(listed) && listed.length > 0 && listed.every((name) => typeof name === 'string')) value = Object.freeze(listed.filter((name) => learnServerCategory(name)))
+        } catch (error) {
+          if (signal.aborted) throw error
+          this.#emit({ type: 'error', error })
+        }
+        return { value, fetchedAt: Date.now(), origin: 'primary' }
+      },
+    }))
+    const copy = await query.read({ signal: options.signal, load: true, staleWhileRevalidate: false, keepAlive: this.#keepAlive(options.waitUntil) })
+    const categories = copy?.value ?? FETCHABLE_LIST
+    for (const name of categories) if (!isModelReferenceCategory(name)) this.#serverCategories.add(name)
+    return categories
+  }
+
+  /**
+   * When the primary says a category last changed (`.../v2/metadata/{category}/last_updated`,
+   * Unix seconds; upstream's `last_updated`), or `null` when it cannot say: a replica (which
+   * answers 503), GitHub-only mode, or a value from the future. Not cached.
+   *
+   * @throws {SourcesUnavailableError} when the primary cannot be reached.
+   */
+  async lastUpdated(category: ModelReferenceCategory | (string & {}), options: Pick<ReadOptions, 'signal'> = {}): Promise<number | null> {
+    this.#throwIfDisposed()
+    if (!isModelReferenceCategory(category)) await this.#learnCategory(category, options)
+    const { primaryUrl } = this.options
+    if (primaryUrl === null) return null
+    const url = `${primaryUrl}/model_references/v2/metadata/${encodeURIComponent(category)}/last_updated`
+    let data: unknown
+    try {
+      data = await this.#getPrimaryJson(category as FetchableCategory, url, options.signal)
+    } catch (error) {
+      if (!(error instanceof SourceFailure)) throw error
+      // An answer that is not the value (a replica's 503, a 404, malformed) means "cannot say".
+      if (error.kind === 'http' || error.kind === 'malformed') return null
+      throw new SourcesUnavailableError(category, [attemptOf('primary', url, error)])
+    }
+    const value = isObject(data) ? data.last_updated : undefined
+    return typeof value === 'number' && Number.isFinite(value) && value <= Date.now() / 1000 + 60 ? value : null
+  }
+
+  /** What the client counted per source since it was created (or since `resetCounters()`): requests, answers, bytes, updates, failures, fallbacks, revalidations. */
+  getCounters(): Readonly<Record<string, SourceCounters>> {
+    return this.#counters.read()
+  }
+
+  /** Starts the counters again from zero. */
+  resetCounters(): void {
+    this.#counters.reset()
   }
 
   /**
@@ -289,11 +463,17 @@ export class ModelReferenceClient {
       if (failed !== undefined) throw failed.reason
       return
     }
-    assertCategory(category)
     this.#throwIfDisposed()
     options.signal?.throwIfAborted()
+    if (!isModelReferenceCategory(category)) await this.#learnCategory(category, options)
+    const ids = resolveSelector(options.source, [...this.#providers.keys()])
+    if (ids.length > 1 || ids[0] !== HORDE_SOURCE) return this.#readSelected(category as ModelReferenceCategory, ids, options, true)
+    return this.#refreshCanonical(category as ModelReferenceCategory, options)
+  }
+
+  async #refreshCanonical(category: ModelReferenceCategory, options: ReadOptions): Promise<ModelReferenceResult> {
     if (isManaged(category)) return empty(category).result
-    const { query, view } = this.#entry(category)
+    const { query, view } = this.#entry(category as FetchableCategory)
     const copy = await query.fetch(options.signal, this.#keepAlive(options.waitUntil))
     return view.result(query.state, copy)
   }
@@ -305,9 +485,11 @@ export class ModelReferenceClient {
   invalidate(category?: ModelReferenceCategory | (string & {})): void {
     const at = Date.now()
     for (const c of category === undefined ? FETCHABLE : [category]) {
-      assertCategory(c)
+      this.#checkCategory(c)
       // Also before anything is loaded: a copy restored from storage later is out of date too.
-      if (!isManaged(c)) this.#entry(c).query.dispatch({ type: 'invalidate', at })
+      if (!isManaged(c)) this.#entry(c as FetchableCategory).query.dispatch({ type: 'invalidate', at })
+      // The providers' copies of it too.
+      for (const [key, { query }] of this.#providerEntries) if (key.endsWith(`\u0000${c}`)) query.dispatch({ type: 'invalidate', at })
     }
   }
 
@@ -325,7 +507,7 @@ export class ModelReferenceClient {
   peek<C extends ModelReferenceCategory>(category: C): CategoryState<C>
   peek(category: string): CategoryState
   peek(category: string): CategoryState {
-    assertCategory(category)
+    this.#checkCategory(category)
     if (isManaged(category)) return empty(category).state
     const { query, view } = this.#entry(category)
     return view.state(query.state)
@@ -341,7 +523,7 @@ export class ModelReferenceClient {
   subscribe<C extends ModelReferenceCategory>(category: C, listener: CategoryListener<C>): () => void
   subscribe(category: string, listener: CategoryListener<ModelReferenceCategory>): () => void
   subscribe(category: string, listener: CategoryListener<ModelReferenceCategory>): () => void {
-    assertCategory(category)
+    this.#checkCategory(category)
     if (typeof listener !== 'function') throw new TypeError('subscribe needs a listener function.')
     if (isManaged(category)) return noop
     const { query, view } = this.#entry(category)
@@ -369,9 +551,119 @@ export class ModelReferenceClient {
     this.#crossContext?.close()
     for (const { query } of this.#entries.values()) query.dispose(reason)
     for (const query of this.#values.values()) query.dispose(reason)
+    for (const { query } of this.#providerEntries.values()) query.dispose(reason)
   }
 
   // ---------------------------------------------------------------------------------------
+
+  /** One GET of a JSON document from the primary: one request, its own deadline, no retries. */
+  async #getPrimaryJson(category: FetchableCategory, url: string, signal: AbortSignal | undefined): Promise<unknown> {
+    const body = await this.#internals.transport.get({ category, source: 'primary', url, signal: signal ?? new AbortController().signal, timeoutMs: this.options.timeoutMs })
+    return decodeJson(body)
+  }
+
+  // A name the SDK does not know: readable when this client's server lists it.
+  async #learnCategory(category: string, options: Pick<ReadOptions, 'signal'>): Promise<void> {
+    if (typeof category === 'string' && !this.#serverCategories.has(category)) await this.getModelCategories(options)
+    this.#checkCategory(category)
+  }
+
+  // The check of the synchronous methods: a category of the SDK's, or one the server listed.
+  #checkCategory(category: unknown): asserts category is ModelReferenceCategory {
+    if (typeof category === 'string' && this.#serverCategories.has(category)) return
+    if (!isModelReferenceCategory(category)) throw new UnknownCategoryError(category, [...MODEL_REFERENCE_CATEGORIES, ...this.#serverCategories])
+  }
+
+  #providerEntry(provider: ModelReferenceProvider, category: FetchableCategory): CategoryEntry {
+    const key = `${provider.id}\u0000${category}`
+    let entry = this.#providerEntries.get(key)
+    if (entry === undefined) {
+      const persistence = this.#persistence
+      const storageKey = providerKey(provider.id, category)
+      const freshness: Freshness = provider.ttlSeconds === undefined ? this.#freshness : { ttlMs: provider.ttlSeconds * 1000, maxStaleMs: this.#freshness.maxStaleMs }
+      const query = new Query<CategoryEnvelope>({
+        load: (previous, context) => this.#loadProvider(provider, category, storageKey, previous?.value, context),
+        restore: async () => {
+          const envelope = await persistence.read(category, undefined, storageKey)
+          return envelope?.source === provider.id ? { value: envelope, fetchedAt: envelope.fetchedAt, origin: provider.id } : undefined
+        },
+        freshness,
+        onChange: (action, state) => {
+          if (action.type === 'success' && state.copy !== undefined) this.#emit({ type: 'updated', category, source: provider.id, recordCount: Object.keys(state.copy.value.records).length })
+          else if (action.type === 'failure') this.#emit({ type: 'provider-failed', category, provider: provider.id, error: action.error })
+        },
+      })
+      this.#providerEntries.set(key, (entry = { query, view: new CategoryView(category, freshness, provider.id) }))
+    }
+    return entry
+  }
+
+  // A provider's load: its answer within the read's deadline, validated like a source's, never
+  // worse than the copy it replaces, stored under its own key.
+  async #loadProvider(provider: ModelReferenceProvider, category: FetchableCategory, storageKey: string, previous: CategoryEnvelope | undefined, { signal, keepAlive, startedAt }: LoadContext): Promise<Copy<CategoryEnvelope>> {
+    const deadline = startedAt + this.options.totalTimeoutMs
+    const controller = new AbortController()
+    const stop = (reason: unknown): void => controller.abort(reason)
+    const onAbort = (): void => stop(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const context: ProviderContext = {
+      signal: controller.signal,
+      primaryUrl: this.options.primaryUrl,
+      getJson: async (url, init = {}) => {
+        const body = await this.#internals.transport.get({ category, source: provider.id, url, signal: controller.signal, timeoutMs: Math.max(1, Math.min(this.options.timeoutMs, deadline - Date.now())), ...(init.headers !== undefined && { headers: init.headers }) })
+        return decodeJson(body)
+      },
+    }
+    let records: unknown
+    try {
+      records = await Promise.race([
+        Promise.resolve().then(() => provider.load(category, context)),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            const reason = new Error(`provider "${provider.id}" gave no answer within ${this.options.totalTimeoutMs} ms (totalTimeoutMs)`)
+            stop(reason)
+            reject(reason)
+          }, Math.max(0, deadline - Date.now()))
+          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
+        }),
+      ])
+    } finally {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+    }
+    signal.throwIfAborted()
+    const validated = validateRecords(category, providerEntries(records))
+    if (validated.issues.length > 0) this.#emit({ type: 'issues', category, source: provider.id, issues: validated.issues })
+    // Never trade records for nothing, as with the canonical data.
+    if (validated.recordCount === 0 && previous !== undefined && Object.keys(previous.records).length > 0) {
+      throw new Error(`provider "${provider.id}" answered with no valid record while its cached copy has some, so the cached copy was kept`)
+    }
+    const envelope: CategoryEnvelope = Object.freeze({
+      format: ENVELOPE_FORMAT,
+      category,
+      source: provider.id,
+      fetchedAt: Date.now(),
+      records: validated.models,
+      aliases: validated.aliases,
+      issues: Object.freeze(validated.issues),
+    })
+    this.#persistence.trust(envelope)
+    keepAlive(this.#persistence.write(category, envelope, storageKey))
+    return { value: envelope, fetchedAt: envelope.fetchedAt, origin: provider.id }
+  }
+
+  // A provider replaced or removed: its queries end and its stored copies are deleted.
+  #forgetProvider(id: string): void {
+    const reason = new DOMException(`Provider "${id}" was unregistered.`, 'AbortError')
+    for (const [key, { query }] of this.#providerEntries) {
+      if (!key.startsWith(`${id}\u0000`)) continue
+      query.dispose(reason)
+      this.#providerEntries.delete(key)
+    }
+    for (const [key] of this.#merged) if (key.includes(`\u0000${id}`)) this.#merged.delete(key)
+    for (const category of this.#providers.get(id)?.categories ?? []) this.#keepAlive()(this.#persistence.remove(category as FetchableCategory, providerKey(id, category)))
+  }
 
   #throwIfDisposed(): void {
     if (this.#disposed !== undefined) throw this.#disposed

@@ -32,6 +32,10 @@ export type ModelReferenceEvent =
   | { readonly type: 'updated'; readonly category: ModelReferenceCategory; readonly source: SourceName | 'storage'; readonly recordCount: number }
   /** A source confirmed that the cached copy is unchanged (the primary's `last_updated`, or GitHub's 304); its `fetchedAt` was renewed with no download. */
   | { readonly type: 'revalidated'; readonly category: ModelReferenceCategory; readonly source: SourceName; readonly method: 'last-updated' | 'etag'; readonly fetchedAt: number }
+  /** A source's cheap revalidation found the copy changed: it is downloaded again. */
+  | { readonly type: 'changed'; readonly category: ModelReferenceCategory; readonly source: SourceName; readonly method: 'last-updated' }
+  /** A provider's load failed (its copy, if any, is served stale; the other selected sources answer the read). */
+  | { readonly type: 'provider-failed'; readonly category: ModelReferenceCategory; readonly provider: string; readonly error: unknown }
   /** A refresh failed or gave worse data; the last good copy is served, marked stale. */
   | { readonly type: 'stale-served'; readonly category: ModelReferenceCategory; readonly fetchedAt: number; readonly error: Error }
   /** A copy was written to the storage adapter. */
@@ -47,10 +51,11 @@ export type ModelReferenceEventListener = (event: ModelReferenceEvent) => void
 /** Reports an event; a listener's exception is swallowed. */
 export type Emit = (event: ModelReferenceEvent) => void
 
-/** The `emit` of a client: calls `onEvent`, never throws. */
-export function createEmit(listener: ModelReferenceEventListener | undefined): Emit {
+/** The `emit` of a client: calls `observe` (the client's counters) and `onEvent`, never throws. */
+export function createEmit(listener: ModelReferenceEventListener | undefined, observe?: (event: ModelReferenceEvent) => void): Emit {
   return (event) => {
     try {
+      observe?.(event)
       listener?.(event)
     } catch {
       // A listener's bug must never break a read.

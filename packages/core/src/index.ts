@@ -1,6 +1,6 @@
 // `@horde-model-reference/core`: the client, the manager and what their reads return. Features
 // a first read does not need live in entry points of their own: `/query`, `/popular`,
-// `/legacy`, `/raw`, `/text-names` and `/convert`.
+// `/legacy`, `/raw`, `/text-names`, `/convert` and `/providers`.
 export {
   MODEL_REFERENCE_CATEGORY,
   MODEL_REFERENCE_CATEGORIES,
@@ -70,3 +70,7 @@ export { ValidationError, isValidationError } from './errors/validation.js'
 export { SingletonConflictError, isSingletonConflictError, type OptionConflict } from './errors/singleton-conflict.js'
 export { NotCachedError, isNotCachedError } from './errors/not-cached.js'
 export { NoInstanceError, isNoInstanceError } from './errors/no-instance.js'
+export { UnknownSourceError, isUnknownSourceError } from './errors/unknown-source.js'
+export { ProviderRegistrationError, isProviderRegistrationError } from './errors/provider-registration.js'
+export type { ModelReferenceProvider, ProviderContext, ProviderRecords, RegisterProviderOptions } from './providers/provider.js'
+export type { SourceCounters } from './counters.js'

@@ -74,7 +74,7 @@ export async function getLegacyModelReference(client: ModelReferenceClient, cate
   const o = internals.options
   const noLegacyFormat = descriptor.githubSource === null
   const schema = category === 'image_generation' ? legacyImageSchema : legacySchema
-  const urls: ['primary' | 'github', string][] = [['primary', `${o.primaryUrl}/model_references/v1/${encodeURIComponent(category)}`]]
+  const urls: ['primary' | 'github', string][] = o.primaryUrl === null ? [] : [['primary', `${o.primaryUrl}/model_references/v1/${encodeURIComponent(category)}`]]
   const github = githubUrlFor(fetchable, o)
   // Older consumers read the text repository's db.json (the legacy JSON), not models.csv.
   if (o.githubFallback && github !== undefined) urls.push(['github', category === 'text_generation' ? github.replace(/models\.csv$/, 'db.json') : github])

@@ -35,10 +35,11 @@ export interface ModelReferenceOptions {
    * The PRIMARY API's base URL; categories are read from `{primaryUrl}/model_references/v2/{category}`.
    * Point it at a mirror (such as an edge Worker) when the primary's CORS refuses your origin.
    * A `user:password@` part is sent as an `Authorization: Basic` header, to this URL only, and
-   * never appears in errors or events. A query string or fragment is refused.
+   * never appears in errors or events. A query string or fragment is refused. `null` reads
+   * GitHub only (categories with no GitHub file then fail, saying so).
    * @default 'https://models.aihorde.net/api'
    */
-  primaryUrl?: string
+  primaryUrl?: string | null
   /**
    * The base URL of the GitHub raw files used as the fallback (credentials as for `primaryUrl`).
    * @default 'https://raw.githubusercontent.com'
@@ -186,7 +187,8 @@ export interface ModelReferenceOptions {
 
 /** The options after normalisation: every default filled in, URLs without a trailing slash or credentials. */
 export interface NormalizedOptions {
-  readonly primaryUrl: string
+  /** `null`: GitHub only. */
+  readonly primaryUrl: string | null
   readonly githubUrl: string
   readonly githubOwner: string
   readonly githubBranch: string
@@ -336,7 +338,7 @@ export function normalizeOptions(options: ModelReferenceOptions = {}): Normalize
   const auth: Partial<Record<UrlOption, string>> = {}
   const o = options as Record<keyof ModelReferenceOptions, unknown>
   const normalized: NormalizedOptions = Object.freeze({
-    primaryUrl: url('primaryUrl', o.primaryUrl, auth),
+    primaryUrl: o.primaryUrl === null ? null : url('primaryUrl', o.primaryUrl, auth),
     githubUrl: url('githubUrl', o.githubUrl, auth),
     githubOwner: segment('githubOwner', o.githubOwner, DEFAULT_OPTIONS.githubOwner),
     githubBranch: segment('githubBranch', o.githubBranch, DEFAULT_OPTIONS.githubBranch),
@@ -363,6 +365,7 @@ export function normalizeOptions(options: ModelReferenceOptions = {}): Normalize
     broadcastChannel: oneOf<string | false>('broadcastChannel', o.broadcastChannel, DEFAULT_OPTIONS.broadcastChannel, (v) => v === false || (typeof v === 'string' && v !== ''), 'a non-empty string or false'),
     locks: oneOf<LockManagerLike | false | undefined>('locks', o.locks, undefined, (v) => v === false || (typeof v === 'object' && v !== null && isFunction((v as LockManagerLike).request)), 'an object with request(name, options, callback), or false'),
   })
+  if (normalized.primaryUrl === null && !normalized.githubFallback) throw new TypeError('Options primaryUrl: null and githubFallback: false leave no source to read from.')
   AUTHORIZATION.set(normalized, auth)
   return normalized
 }

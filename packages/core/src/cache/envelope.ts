@@ -1,4 +1,4 @@
-import { isModelReferenceCategory, type ModelReferenceCategory } from '../categories.js'
+import type { ModelReferenceCategory } from '../categories.js'
 import type { ReferenceSourceName } from '../errors/sources-unavailable.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
 import { isObject } from '../json.js'
@@ -15,8 +15,8 @@ export interface CategoryEnvelope {
   /** {@link ENVELOPE_FORMAT} when written. */
   readonly format: typeof ENVELOPE_FORMAT
   readonly category: ModelReferenceCategory
-  /** Where the records came from. */
-  readonly source: ReferenceSourceName
+  /** Where the records came from: `'primary'`, `'github'`, or a provider's id. */
+  readonly source: ReferenceSourceName | (string & {})
   /** When they were fetched, or last confirmed unchanged, in milliseconds since the epoch. */
   readonly fetchedAt: number
   /** The records keyed by name, already validated. */
@@ -55,8 +55,9 @@ export function envelopeMetadata(envelope: CategoryEnvelope): StoredValueMetadat
  */
 export function readEnvelope(value: unknown, category: ModelReferenceCategory): CategoryEnvelope | undefined {
   if (!isObject(value)) return undefined
-  if (value.format !== ENVELOPE_FORMAT || value.category !== category || !isModelReferenceCategory(value.category)) return undefined
-  if (value.source !== 'primary' && value.source !== 'github') return undefined
+  if (value.format !== ENVELOPE_FORMAT || value.category !== category) return undefined
+  // 'primary', 'github', or a provider's id.
+  if (typeof value.source !== 'string' || value.source === '') return undefined
   if (typeof value.fetchedAt !== 'number' || !Number.isFinite(value.fetchedAt)) return undefined
   if (!isObject(value.records) || !isObject(value.aliases) || !Array.isArray(value.issues)) return undefined
   if (value.lastUpdated !== undefined && (typeof value.lastUpdated !== 'number' || !Number.isFinite(value.lastUpdated))) return undefined

@@ -15,9 +15,11 @@ export interface Persistence {
    * throws, hangs past the storage timeout, or holds something that is not a current envelope
    * is a miss too (reported as `storage-error`).
    */
-  read(category: FetchableCategory, timeoutMs?: number): Promise<CategoryEnvelope | undefined>
-  /** Writes a copy; a failure or a timeout is reported as `storage-error`, a success as `persisted`. */
-  write(category: FetchableCategory, envelope: CategoryEnvelope): Promise<void>
+  read(category: FetchableCategory, timeoutMs?: number, key?: string): Promise<CategoryEnvelope | undefined>
+  /** Writes a copy (under `key`: a provider's copy has its own); a failure or a timeout is reported as `storage-error`, a success as `persisted`. */
+  write(category: FetchableCategory, envelope: CategoryEnvelope, key?: string): Promise<void>
+  /** Deletes a stored copy; a failure is reported as `storage-error`. */
+  remove(category: FetchableCategory, key: string): Promise<void>
   /** Marks an envelope this realm built and froze itself, so that reading it back (by any client) needs no check. */
   trust(envelope: CategoryEnvelope): void
 }
@@ -60,7 +62,7 @@ const trusted = new WeakSet<object>()
 /** Builds the persistence of one client over its storage adapter. */
 export function createPersistence(storage: StorageAdapter, options: PersistenceOptions): Persistence {
   const { emit, timeoutMs } = options
-  const report = (category: FetchableCategory, operation: 'get' | 'set', error: unknown): void => emit({ type: 'storage-error', category, operation, error })
+  const report = (category: FetchableCategory, operation: 'get' | 'set' | 'delete', error: unknown): void => emit({ type: 'storage-error', category, operation, error })
 
   function check(category: FetchableCategory, value: unknown): CategoryEnvelope | undefined {
     if (value === undefined || value === null) return undefined
@@ -96,21 +98,28 @@ export function createPersistence(storage: StorageAdapter, options: PersistenceO
   return {
     shared: storage.sharedAcrossContexts === true,
     trust: (envelope) => void trusted.add(envelope),
-    async read(category, within = timeoutMs) {
+    async read(category, within = timeoutMs, key = envelopeKey(category)) {
       try {
         // Anything can throw here, reading the value included (a Proxy, a lazily decoded value).
-        return check(category, await bounded('get', Math.max(0, Math.min(timeoutMs, within)), () => storage.get(envelopeKey(category))))
+        return check(category, await bounded('get', Math.max(0, Math.min(timeoutMs, within)), () => storage.get(key)))
       } catch (error) {
         report(category, 'get', error)
         return undefined
       }
     },
-    async write(category, envelope) {
+    async write(category, envelope, key = envelopeKey(category)) {
       try {
-        await bounded('set', timeoutMs, () => storage.set(envelopeKey(category), envelope, { retentionSeconds: options.retentionSeconds, metadata: envelopeMetadata(envelope) }))
+        await bounded('set', timeoutMs, () => storage.set(key, envelope, { retentionSeconds: options.retentionSeconds, metadata: envelopeMetadata(envelope) }))
         emit({ type: 'persisted', category, fetchedAt: envelope.fetchedAt })
       } catch (error) {
         report(category, 'set', error)
+      }
+    },
+    async remove(category, key) {
+      try {
+        await bounded('delete', timeoutMs, () => storage.delete(key))
+      } catch (error) {
+        report(category, 'delete', error)
       }
     },
   }

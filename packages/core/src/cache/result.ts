@@ -5,8 +5,12 @@ import type { AnyModelRecord, ModelMap } from '../records/types.js'
 import type { CategoryEnvelope } from './envelope.js'
 import { isFresh, isUsable, type Copy, type Freshness, type QueryState } from './query.js'
 
-/** Where the data of a result came from. `'none'`: nothing was asked (`lora`, `ti`). */
-export type ResultSource = 'primary' | 'github' | 'storage' | 'none'
+/**
+ * Where the data of a result came from: `'primary'`, `'github'`, `'storage'` (the storage
+ * adapter), `'none'` (nothing was asked: `lora`, `ti`), or `'provider'` (only providers answered
+ * a read that selected them; `sources` says which).
+ */
+export type ResultSource = 'primary' | 'github' | 'storage' | 'none' | 'provider'
 
 /** A category's records with their provenance. Frozen; the same object until the data or its staleness changes. */
 export interface ModelReferenceResult<C extends ModelReferenceCategory = ModelReferenceCategory> {
@@ -119,9 +123,13 @@ export class CategoryView {
   readonly #memo = new WeakMap<Copy<CategoryEnvelope>, Memo>()
   #last: CategoryState | undefined
 
-  constructor(category: FetchableCategory, freshness: Freshness) {
+  readonly #source: string
+
+  /** `source`: the id results name in `sources` (`'horde'`, or a provider's). */
+  constructor(category: FetchableCategory, freshness: Freshness, source = 'horde') {
     this.#category = category
     this.#freshness = freshness
+    this.#source = source
   }
 
   /** The result of a copy under `state` (fresh or stale, with the state's error). */
@@ -138,7 +146,7 @@ export class CategoryView {
       issues: envelope.issues,
       ...(envelope.lastUpdated !== undefined && { lastUpdated: envelope.lastUpdated }),
     }
-    const outcome = { id: 'horde', status: recordCount > 0 ? 'ok' : 'empty', recordCount, fetchedAt: copy.fetchedAt } as const
+    const outcome = { id: this.#source, status: recordCount > 0 ? 'ok' : 'empty', recordCount, fetchedAt: copy.fetchedAt } as const
     // The state's copy may be newer than the one asked about (a refresh landed meanwhile).
     if (state.copy === copy && isFresh(state, this.#freshness, now)) {
       return (memo.fresh ??= Object.freeze({ ...base, stale: false, sources: Object.freeze([Object.freeze({ ...outcome, stale: false })]) }))

@@ -3,8 +3,8 @@ import { createGuard, HordeModelReferenceError } from './base.js'
 /** The two sources of the model reference: the PRIMARY API and GitHub raw. */
 export type ReferenceSourceName = 'primary' | 'github'
 
-/** Which source a request went to: a reference source, or the AI Horde public API (popular models). */
-export type SourceName = ReferenceSourceName | 'horde-api'
+/** Which source a request went to: a reference source, the AI Horde public API (popular models), or a provider (its id). */
+export type SourceName = ReferenceSourceName | 'horde-api' | (string & {})
 
 /** Why one source could not supply a category. */
 export type SourceFailureKind =

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { getCategoryDescriptor, type ModelReferenceCategory } from '../categories.js'
+import { getCategoryDescriptor, isServerCategory, type ModelReferenceCategory } from '../categories.js'
 
 // Every schema is built once, when first needed, and reused for every record. Objects are
 // loose: fields this SDK does not know survive validation (upstream adds fields over time).
@@ -55,7 +55,8 @@ const finetuneSeries = v.nullish(
 )
 
 function baseEntries(category: ModelReferenceCategory) {
-  const { domain, purpose } = getCategoryDescriptor(category)
+  // A category only a server knows has no classification of the SDK's to fill in.
+  const { domain, purpose } = isServerCategory(category) ? { domain: undefined, purpose: undefined } : getCategoryDescriptor(category)
   return {
     record_type: v.optional(v.string(), category),
     name: v.pipe(v.string(), v.nonEmpty('a record needs a non-empty name')),
@@ -66,7 +67,7 @@ function baseEntries(category: ModelReferenceCategory) {
     config,
     model_classification: v.nullish(
       v.looseObject({ domain: v.string(), purpose: v.string() }),
-      Object.freeze({ domain, purpose }),
+      domain === undefined ? undefined : Object.freeze({ domain, purpose }),
     ),
     size_on_disk_bytes: optionalNumber,
   }

@@ -203,11 +203,15 @@ export function createSourceLoader(sources: readonly ReferenceSource[], options:
             if (revalidation?.unchanged === true) {
               return { unchanged: true, category, source: source.id, url, fetchedAt: Date.now(), method: 'last-updated', lastUpdated: revalidation.lastUpdated }
             }
+            // A revalidation that could compare, and found a difference.
+            if (revalidation?.lastUpdated !== undefined && previous?.lastUpdated !== undefined) options.emit({ type: 'changed', category, source: source.id, method: 'last-updated' })
             return source.load(category, { previous, revalidation, context })
           },
         },
       ]
     })
+    // GitHub only (primaryUrl: null) and a category GitHub has no file of.
+    if (candidates.length === 0) return Promise.reject(new SourcesUnavailableError(category, [], `no source has it: it has no GitHub file, and primaryUrl is null (GitHub only)`))
     return firstSuccess(category, candidates, signal, options, deadline)
   }
 }

@@ -26,6 +26,8 @@ export interface TransportRequest {
   readonly timeoutMs: number
   /** Sends `If-None-Match`; a 304 then resolves with status 304 and an empty body. */
   readonly ifNoneMatch?: string
+  /** More headers for this request only (a provider's API key): never in errors or events. */
+  readonly headers?: Readonly<Record<string, string>>
   /** Called once the response headers have arrived. */
   readonly onHeaders?: () => void
 }
@@ -129,17 +131,17 @@ export function createTransport(options: NormalizedOptions, emit: Emit): Transpo
   // Credentials from a URL option go, as a header, only to the source that option is for, and
   // only to URLs under its base (the primary's base may sit under GitHub's, or the other way round).
   const credentials = authorizationOf(options)
-  const OPTION_OF: Readonly<Record<SourceName, UrlOption>> = { primary: 'primaryUrl', github: 'githubUrl', 'horde-api': 'hordeApiUrl' }
+  const OPTION_OF: Readonly<Record<string, UrlOption>> = { primary: 'primaryUrl', github: 'githubUrl', 'horde-api': 'hordeApiUrl' }
   const authorizationFor = (source: SourceName, url: string): string | undefined => {
-    const option = OPTION_OF[source]
-    const value = credentials[option]
-    return value !== undefined && url.startsWith(`${options[option]}/`) ? value : undefined
+    const option = Object.prototype.hasOwnProperty.call(OPTION_OF, source) ? OPTION_OF[source] : undefined
+    const value = option === undefined ? undefined : credentials[option]
+    return value !== undefined && url.startsWith(`${options[option!]}/`) ? value : undefined
   }
 
   return {
-    async get({ category, source, url, signal, timeoutMs, ifNoneMatch, onHeaders }) {
+    async get({ category, source, url, signal, timeoutMs, ifNoneMatch, onHeaders, headers: extra }) {
       signal.throwIfAborted()
-      const headers: Record<string, string> = {}
+      const headers: Record<string, string> = { ...extra }
       // A custom header would make browsers send GitHub a CORS preflight, which it refuses.
       if (source !== 'github' && options.clientAgent !== undefined) headers['Client-Agent'] = options.clientAgent
       if (ifNoneMatch !== undefined) headers['If-None-Match'] = ifNoneMatch

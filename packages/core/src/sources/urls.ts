@@ -1,5 +1,5 @@
 import type { FetchableCategory } from '../categories.js'
-import { getCategoryDescriptor } from '../categories.js'
+import { getCategoryDescriptor, isServerCategory } from '../categories.js'
 import type { NormalizedOptions } from '../options.js'
 
 const REPOSITORIES = { image: 'AI-Horde-image-model-reference', text: 'AI-Horde-text-model-reference' } as const
@@ -9,9 +9,9 @@ function encodePath(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/')
 }
 
-/** `{primaryUrl}/model_references/v2/{category}`. */
+/** `{primaryUrl}/model_references/v2/{category}` (`primaryUrl` is not null where this is asked). */
 export function primaryUrlFor(category: FetchableCategory, options: NormalizedOptions): string {
-  return `${options.primaryUrl}/model_references/v2/${encodeURIComponent(category)}`
+  return `${options.primaryUrl!}/model_references/v2/${encodeURIComponent(category)}`
 }
 
 /**
@@ -20,6 +20,7 @@ export function primaryUrlFor(category: FetchableCategory, options: NormalizedOp
  * branch option is a commit SHA.
  */
 export function githubUrlFor(category: FetchableCategory, options: NormalizedOptions): string | undefined {
+  if (isServerCategory(category)) return undefined
   const { githubSource, legacyFile } = getCategoryDescriptor(category)
   if (githubSource === null || legacyFile === null) return undefined
   const branch = options.githubBranch

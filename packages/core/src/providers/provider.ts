@@ -1,0 +1,101 @@
+import { ProviderRegistrationError } from '../errors/provider-registration.js'
+
+/** The canonical data's source id. */
+export const HORDE_SOURCE = 'horde'
+/** Every source: the canonical data first, then every provider in registration order. */
+export const ANY_SOURCE = 'any'
+
+/** A provider's answer: its records keyed by name, or a list of records (each with its `name`). */
+export type ProviderRecords = Readonly<Record<string, unknown>> | readonly unknown[]
+
+/** What a provider's `load` is given. */
+export interface ProviderContext {
+  /** Aborted when the read's readers all left, its deadline passed or the client was disposed. */
+  readonly signal: AbortSignal
+  /** The client's `primaryUrl` (`null` in GitHub-only mode). */
+  readonly primaryUrl: string | null
+  /**
+   * GETs a URL through the client's transport (its per-request deadline, body limit and
+   * `Client-Agent`; `request`/`response` events name this provider) and parses the JSON body.
+   * `headers` go with this request only and appear in no error or event.
+   *
+   * @throws the same failures as any source request, with their kind and status.
+   */
+  getJson(url: string, options?: { readonly headers?: Readonly<Record<string, string>> }): Promise<unknown>
+}
+
+/**
+ * A source of model records of an application's own, read next to the canonical Horde data
+ * (upstream's `ModelProvider`). The SDK validates what it gives, record by record, with the
+ * category's schema, and caches it like the canonical data (TTL, one load for concurrent
+ * readers, the last good copy served when it fails, never a worse copy, persisted through the
+ * client's storage).
+ *
+ * @example
+ * ```ts
+ * const provider: ModelReferenceProvider = {
+ *   id: 'my-lab',
+ *   categories: ['image_generation'],
+ *   load: async (category, { signal }) => (await fetch(`https://models.example/${category}.json`, { signal })).json(),
+ * }
+ * client.registerProvider(provider)
+ * ```
+ */
+export interface ModelReferenceProvider {
+  /** Its source id: not empty, not `horde` or `any`. */
+  readonly id: string
+  /** The categories it serves. */
+  readonly categories: readonly string[]
+  /** How long its records are fresh, in seconds. @default the client's `ttlSeconds` */
+  readonly ttlSeconds?: number
+  /** Loads a category's records. A throw is a failure of this provider only. */
+  load(category: string, context: ProviderContext): Promise<ProviderRecords>
+}
+
+/** Options of `registerProvider`. */
+export interface RegisterProviderOptions {
+  /** Replace a provider registered under the same id (its cached copies are dropped). @default false */
+  readonly replace?: boolean
+}
+
+/** Checks a provider's shape and id before it is registered. @throws {ProviderRegistrationError} */
+export function checkProvider(provider: ModelReferenceProvider): void {
+  const candidate = provider as Partial<ModelReferenceProvider> | null
+  if (typeof candidate !== 'object' || candidate === null) throw new ProviderRegistrationError(candidate, 'invalid', 'a provider is an object with id, categories and load().')
+  const { id, categories, load, ttlSeconds } = candidate
+  if (typeof id !== 'string' || id.trim() === '') throw new ProviderRegistrationError(id, 'empty', 'its id must be a non-empty string.')
+  if (id === HORDE_SOURCE || id === ANY_SOURCE) throw new ProviderRegistrationError(id, 'reserved', `"${HORDE_SOURCE}" and "${ANY_SOURCE}" are reserved source ids.`)
+  if (!Array.isArray(categories) || !categories.every((category) => typeof category === 'string')) throw new ProviderRegistrationError(id, 'invalid', 'categories must be a list of category names.')
+  if (typeof load !== 'function') throw new ProviderRegistrationError(id, 'invalid', 'load(category, context) must be a function.')
+  if (ttlSeconds !== undefined && !(typeof ttlSeconds === 'number' && ttlSeconds >= 0 && ttlSeconds <= Number.MAX_SAFE_INTEGER)) {
+    throw new ProviderRegistrationError(id, 'invalid', 'ttlSeconds must be a finite number >= 0.')
+  }
+}
+
+/**
+ * Turns a provider's answer into `[key, record]` pairs ready for validation: each record a
+ * fresh copy (validation completes and freezes records in place, and a provider's own objects
+ * must stay as they are), its `name` filled in from its key when it has none. A record that
+ * cannot be copied (a function inside, say) is `undefined`, which validation skips with an issue.
+ */
+export function providerEntries(records: unknown): [string, unknown][] {
+  const copy = (value: unknown): unknown => {
+    try {
+      return structuredClone(value)
+    } catch {
+      return undefined
+    }
+  }
+  if (Array.isArray(records)) {
+    return records.map((record, index) => {
+      const name = (record as { name?: unknown } | null)?.name
+      return [typeof name === 'string' ? name : `#${index}`, copy(record)]
+    })
+  }
+  if (typeof records !== 'object' || records === null) throw new TypeError('a provider answers with its records keyed by name, or a list of records')
+  return Object.keys(records).map((key) => {
+    const record = copy((records as Record<string, unknown>)[key])
+    if (typeof record === 'object' && record !== null && !Array.isArray(record) && (record as { name?: unknown }).name === undefined) (record as { name: string }).name = key
+    return [key, record]
+  })
+}
