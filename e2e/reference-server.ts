@@ -26,8 +26,8 @@ export interface LoggedRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
   /** `'primary'` for /api paths, `'github'` for the raw-file paths, `'other'` otherwise. */
   readonly source: 'primary' | 'github' | 'other'
-  /** `'metadata'` for the primary's `/v2/metadata/...` routes, `'data'` otherwise. */
-  readonly kind: 'data' | 'metadata'
+  /** `'metadata'` for the primary's `/v2/metadata/...` routes, `'categories'` for `model_categories`, `'pending'` for a pending route, `'data'` otherwise. */
+  readonly kind: 'data' | 'metadata' | 'categories' | 'pending'
 }
 
 /** A fault applied to matching paths: each time, or only the first `times` requests. */
@@ -45,6 +45,31 @@ const V2_FILES: Record<string, string> = {
 const EMPTY_V2 = new Set(['controlnet_annotator', 'video_generation', 'audio_generation', 'lora', 'ti'])
 /** What the imitated PRIMARY answers for `last_updated` unless told otherwise (2026-06-21, Unix seconds). */
 export const DEFAULT_LAST_UPDATED = 1_782_000_000
+
+/** The `apikey` the imitated PRIMARY's pending route accepts. */
+export const PENDING_API_KEY = 'test-pending-key'
+
+/**
+ * A category the imitated PRIMARY lists and serves that the SDK does not know (a newer upstream).
+ * Its records are written here by hand: the real data has no such category.
+ */
+export const SERVER_ONLY_CATEGORY = 'rendered_3d_generation'
+const SERVER_ONLY_RECORDS = {
+  'Mesh Maker': { name: 'Mesh Maker', record_type: SERVER_ONLY_CATEGORY, description: 'Text to mesh', model_classification: { domain: 'rendered_3d', purpose: 'generation' }, config: { download: [] } },
+  'Voxel Forge': { name: 'Voxel Forge', model_classification: { domain: 'rendered_3d', purpose: 'generation' } },
+}
+
+/**
+ * The pending (beta) image models the imitated PRIMARY holds, written here by hand after the
+ * documented v2 shape (the fixtures have no pending queue): one new model, and one that shares a
+ * name with a canonical model.
+ */
+export const PENDING_IMAGE_RECORDS = {
+  'Beta Diffusion XL': { name: 'Beta Diffusion XL', baseline: 'stable_diffusion_xl', nsfw: false, version: '0.1', config: { download: [] } },
+  'AlbedoBase XL (SDXL)': { name: 'AlbedoBase XL (SDXL)', baseline: 'stable_diffusion_xl', nsfw: false, version: 'beta-next', config: { download: [] } },
+}
+
+const FETCHABLE_CATEGORIES = ['blip', 'clip', 'codeformer', 'controlnet', 'controlnet_annotator', 'esrgan', 'gfpgan', 'safety_checker', 'image_generation', 'text_generation', 'video_generation', 'audio_generation', 'miscellaneous']
 const IMAGE_REPO = 'AI-Horde-image-model-reference'
 const TEXT_REPO = 'AI-Horde-text-model-reference'
 
@@ -80,7 +105,16 @@ export interface ReferenceServer {
   close(): Promise<void>
 }
 
-function normalBody(path: string, lastUpdated: ReadonlyMap<string, number>): { body: Buffer; contentType: string } | undefined {
+function normalBody(path: string, lastUpdated: ReadonlyMap<string, number>, headers: IncomingMessage['headers'] = {}): { body: Buffer; contentType: string; status?: number } | undefined {
+  const json = (value: unknown, status?: number) => ({ body: Buffer.from(JSON.stringify(value)), contentType: 'application/json', ...(status !== undefined && { status }) })
+  // As upstream: every category not managed elsewhere, and here one the SDK does not know.
+  if (path === '/api/model_references/v2/model_categories') return json([...FETCHABLE_CATEGORIES, SERVER_ONLY_CATEGORY])
+  if (path === `/api/model_references/v2/${SERVER_ONLY_CATEGORY}`) return json(SERVER_ONLY_RECORDS)
+  const pending = /^\/api\/model_references\/v2\/([^/]+)\/pending$/.exec(path)
+  if (pending) {
+    if (headers.apikey !== PENDING_API_KEY) return json({ message: 'A valid apikey is needed to read the pending queue.' }, 401)
+    return json(decodeURIComponent(pending[1]!) === 'image_generation' ? PENDING_IMAGE_RECORDS : {})
+  }
   const metadata = /^\/api\/model_references\/v2\/metadata\/([^/]+)\/last_updated$/.exec(path)
   if (metadata) {
     const category = decodeURIComponent(metadata[1]!)
@@ -205,14 +239,15 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
       res.end()
       return
     }
-    requests.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, source: sourceOf(path), kind: path.includes('/v2/metadata/') ? 'metadata' : 'data' })
+    const kind = path.includes('/v2/metadata/') ? 'metadata' : path.endsWith('/model_categories') ? 'categories' : path.endsWith('/pending') ? 'pending' : 'data'
+    requests.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, source: sourceOf(path), kind })
     const rule = rules.find((r) => r.remaining > 0 && r.match(path))
     if (rule) {
       rule.remaining--
       play(rule.fault, path, req, res)
       return
     }
-    const normal = normalBody(path, lastUpdated)
+    const normal = normalBody(path, lastUpdated, req.headers)
     if (normal === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' })
       res.end('404: Not Found')
@@ -225,7 +260,7 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
       res.end()
       return
     }
-    res.writeHead(200, { 'content-type': normal.contentType, 'content-length': String(normal.body.length), etag })
+    res.writeHead(normal.status ?? 200, { 'content-type': normal.contentType, 'content-length': String(normal.body.length), etag })
     res.end(normal.body)
   })
   server.on('connection', (socket) => {

@@ -635,6 +635,11 @@ export class ModelReferenceClient {
     signal.throwIfAborted()
     const validated = validateRecords(category, providerEntries(records))
     if (validated.issues.length > 0) this.#emit({ type: 'issues', category, source: provider.id, issues: validated.issues })
+    // Records, none of them valid: a failure, as from any source, never silent empty data.
+    if (validated.recordCount === 0 && validated.entryCount > 0) {
+      const [first] = validated.issues
+      throw new Error(`provider "${provider.id}" answered ${validated.entryCount} record(s), none of them valid (first: ${first?.key}: ${first?.message})`)
+    }
     // Never trade records for nothing, as with the canonical data.
     if (validated.recordCount === 0 && previous !== undefined && Object.keys(previous.records).length > 0) {
       throw new Error(`provider "${provider.id}" answered with no valid record while its cached copy has some, so the cached copy was kept`)
