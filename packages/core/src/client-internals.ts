@@ -1,5 +1,9 @@
-import type { Query, QueryConfig } from './cache/query.js'
-import type { FetchableCategory } from './categories.js'
+import type { CategoryEnvelope } from './cache/envelope.js'
+import type { Persistence } from './cache/persistence.js'
+import type { Freshness, Query, QueryConfig } from './cache/query.js'
+import type { CategoryView, ModelReferenceResult, ReadOptions } from './cache/result.js'
+import type { ModelReferenceProvider } from './providers/provider.js'
+import type { FetchableCategory, ModelReferenceCategory } from './categories.js'
 import type { SourceName } from './errors/sources-unavailable.js'
 import type { Emit } from './events.js'
 import type { NormalizedOptions, WaitUntil } from './options.js'
@@ -22,6 +26,18 @@ export interface ClientInternals {
   query<T>(key: string, create: () => Omit<QueryConfig<T>, 'freshness'>): Query<T>
   /** The `keepAlive` of a read: its own `waitUntil`, else the client's. */
   keepAlive(waitUntil: WaitUntil | undefined): (promise: Promise<unknown>) => void
+  // What the parts loaded on first use (providers' reads, the server's categories) work with.
+  readonly freshness: Freshness
+  readonly persistence: Persistence
+  readonly providers: ReadonlyMap<string, ModelReferenceProvider>
+  /** The queries of providers' copies, by `${providerId}\u0000${category}`. */
+  readonly providerEntries: Map<string, { readonly query: Query<CategoryEnvelope>; readonly view: CategoryView }>
+  /** The last merged result of each read of several sources, reused while its parts are the same. */
+  readonly merged: Map<string, { readonly parts: readonly unknown[]; readonly result: ModelReferenceResult }>
+  /** Categories this client's server listed that the SDK does not know. */
+  readonly serverCategories: Set<string>
+  readCanonical(category: ModelReferenceCategory, options: ReadOptions): Promise<ModelReferenceResult>
+  refreshCanonical(category: ModelReferenceCategory, options: ReadOptions): Promise<ModelReferenceResult>
 }
 
 const INTERNALS = new WeakMap<object, ClientInternals>()

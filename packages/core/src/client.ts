@@ -2,7 +2,7 @@ import { createCrossContext, type CrossContext } from './cache/cross-context.js'
 import type { CategoryEnvelope } from './cache/envelope.js'
 import { createPersistence, type Persistence } from './cache/persistence.js'
 import { abortable } from './abort.js'
-import { FUTURE_TOLERANCE_MS, isUsable, Query, type Copy, type Freshness, type LoadContext, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
+import { FUTURE_TOLERANCE_MS, isUsable, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
 import {
   CategoryView,
   type AllModelReferences,
@@ -12,13 +12,11 @@ import {
   type ModelReferenceResult,
   type ReadOptions,
 } from './cache/result.js'
-import { mergeParts, resolveSelector, type SourcePart } from './cache/selection.js'
 import { createMemoryStorage } from './cache/storage.js'
 import { createCategoryLoader, type CategoryLoad } from './category-loader.js'
 import {
   getCategoryDescriptor,
   isModelReferenceCategory,
-  learnServerCategory,
   MODEL_REFERENCE_CATEGORIES,
   type FetchableCategory,
   type ManagedElsewhereCategory,
@@ -26,15 +24,10 @@ import {
 } from './categories.js'
 import { setInternals, type ClientInternals } from './client-internals.js'
 import { createCounters, type Counters, type SourceCounters } from './counters.js'
-import { ENVELOPE_FORMAT, envelopeKey } from './cache/envelope.js'
-import { isObject } from './json.js'
-import { checkProvider, HORDE_SOURCE, providerEntries, type ModelReferenceProvider, type ProviderContext, type RegisterProviderOptions } from './providers/provider.js'
+import { providerEnvelopeKey } from './cache/envelope.js'
+import { checkProvider, HORDE_SOURCE, type ModelReferenceProvider, type RegisterProviderOptions } from './providers/provider.js'
 import { ProviderRegistrationError } from './errors/provider-registration.js'
-import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import { UnknownCategoryError } from './errors/unknown-category.js'
-import { validateRecords } from './records/validate.js'
-import { decodeJson } from './sources/decode.js'
-import { attemptOf, SourceFailure } from './sources/failure.js'
 import { isHordeModelReferenceError } from './errors/base.js'
 import { ModelNotFoundError } from './errors/model-not-found.js'
 import { NotCachedError } from './errors/not-cached.js'
@@ -50,10 +43,6 @@ import { createPrimarySource } from './sources/primary.js'
 import { createTransport } from './sources/transport.js'
 
 const FETCHABLE = MODEL_REFERENCE_CATEGORIES.filter((c) => !getCategoryDescriptor(c).managedElsewhere) as FetchableCategory[]
-const FETCHABLE_LIST: readonly string[] = Object.freeze([...FETCHABLE])
-
-// Where a provider's copy of a category is stored: apart from the canonical copy and other providers'.
-const providerKey = (id: string, category: string): string => `${envelopeKey(category as FetchableCategory)}:provider:${encodeURIComponent(id)}`
 
 const noop = (): void => {}
 
@@ -172,6 +161,14 @@ export class ModelReferenceClient {
         return query
       },
       keepAlive: (waitUntil) => this.#keepAlive(waitUntil),
+      freshness: this.#freshness,
+      persistence,
+      providers: this.#providers,
+      providerEntries: this.#providerEntries,
+      merged: this.#merged,
+      serverCategories: this.#serverCategories,
+      readCanonical: (category, readOptions) => this.#readCanonical(category, readOptions),
+      refreshCanonical: (category, readOptions) => this.#refreshCanonical(category, readOptions),
     }))
     this.#prefetch = startPrefetch(o.prefetchStrategy, () => this.#loadAll(), (error) => emit({ type: 'error', error }))
     this.ready = this.#prefetch.ready
@@ -215,9 +212,9 @@ export class ModelReferenceClient {
   async getModelReferenceResult(category: string, options: ReadOptions = {}): Promise<ModelReferenceResult> {
     this.#throwIfDisposed()
     options.signal?.throwIfAborted()
-    if (!isModelReferenceCategory(category)) await this.#learnCategory(category, options)
-    const ids = resolveSelector(options.source, [...this.#providers.keys()])
-    if (ids.length > 1 || ids[0] !== HORDE_SOURCE) return this.#readSelected(category as ModelReferenceCategory, ids, options)
+    await this.#knowCategory(category, options)
+    // Other sources than the canonical data: loaded when first asked for.
+    if (options.source !== undefined && options.source !== HORDE_SOURCE) return (await import('./providers/reader.js')).readSelected(this.#internals, category as ModelReferenceCategory, options, false)
     return this.#readCanonical(category as ModelReferenceCategory, options)
   }
 
@@ -232,41 +229,6 @@ export class ModelReferenceClient {
       if (state.copy === undefined && state.error !== undefined && state.failedAt >= waitedFrom) throw state.error
     }
     return this.#read(category as FetchableCategory, options)
-  }
-
-  // A read from several sources (or a provider alone): each part read as its own query, then
-  // merged in precedence order. A part that fails is reported, never the read's failure while
-  // another part answered.
-  async #readSelected(category: ModelReferenceCategory, ids: readonly string[], options: ReadOptions, refresh = false): Promise<ModelReferenceResult> {
-    const parts = await Promise.all(
-      ids.map(async (id): Promise<SourcePart> => {
-        try {
-          if (id === HORDE_SOURCE) return { id, result: await (refresh ? this.#refreshCanonical(category, options) : this.#readCanonical(category, options)) }
-          const provider = this.#providers.get(id)!
-          if (!provider.categories.includes(category)) return { id, notServed: true }
-          return { id, result: await this.#readProvider(provider, category, options, refresh) }
-        } catch (error) {
-          // The caller's abort ends the read; it is nobody's failure.
-          if (options.signal?.aborted) throw options.signal.reason
-          return { id, error: error instanceof Error ? error : new Error(String(error)) }
-        }
-      }),
-    )
-    const key = `${category}\u0000${ids.join('\u0000')}`
-    const inputs = parts.map((part) => ('result' in part ? part.result : 'error' in part ? part.error : part.id))
-    const last = this.#merged.get(key)
-    if (last !== undefined && last.parts.length === inputs.length && last.parts.every((input, index) => input === inputs[index])) return last.result
-    const result = mergeParts(category, parts)
-    this.#merged.set(key, { parts: inputs, result })
-    return result
-  }
-
-  async #readProvider(provider: ModelReferenceProvider, category: ModelReferenceCategory, options: ReadOptions, refresh: boolean): Promise<ModelReferenceResult> {
-    const { query, view } = this.#providerEntry(provider, category as FetchableCategory)
-    const keepAlive = this.#keepAlive(options.waitUntil)
-    const copy = refresh ? await query.fetch(options.signal, keepAlive) : await query.read({ signal: options.signal, load: this.options.prefetchStrategy !== 'none', staleWhileRevalidate: this.options.staleWhileRevalidate, keepAlive })
-    if (copy === undefined) throw new NotCachedError(category)
-    return view.result(query.state, copy)
   }
 
   /**
@@ -316,26 +278,7 @@ export class ModelReferenceClient {
    */
   async getModelCategories(options: Pick<ReadOptions, 'signal' | 'waitUntil'> = {}): Promise<readonly string[]> {
     this.#throwIfDisposed()
-    const { primaryUrl } = this.options
-    if (primaryUrl === null) return FETCHABLE_LIST
-    const query = this.#internals.query<readonly string[]>('model-categories', () => ({
-      load: async (_previous, { signal }) => {
-        let value: readonly string[] = FETCHABLE_LIST
-        try {
-          const listed = await this.#getPrimaryJson('miscellaneous', `${primaryUrl}/model_references/v2/model_categories`, signal)
-          // Only names fit to be a category's are taken (they go into URLs and keys).
-          if (Array.isArray(listed) && listed.length > 0 && listed.every((name) => typeof name === 'string')) value = Object.freeze(listed.filter((name) => learnServerCategory(name)))
-        } catch (error) {
-          if (signal.aborted) throw error
-          this.#emit({ type: 'error', error })
-        }
-        return { value, fetchedAt: Date.now(), origin: 'primary' }
-      },
-    }))
-    const copy = await query.read({ signal: options.signal, load: true, staleWhileRevalidate: false, keepAlive: this.#keepAlive(options.waitUntil) })
-    const categories = copy?.value ?? FETCHABLE_LIST
-    for (const name of categories) if (!isModelReferenceCategory(name)) this.#serverCategories.add(name)
-    return categories
+    return (await import('./server-metadata.js')).getModelCategories(this.#internals, options)
   }
 
   /**
@@ -347,21 +290,8 @@ export class ModelReferenceClient {
    */
   async lastUpdated(category: ModelReferenceCategory | (string & {}), options: Pick<ReadOptions, 'signal'> = {}): Promise<number | null> {
     this.#throwIfDisposed()
-    if (!isModelReferenceCategory(category)) await this.#learnCategory(category, options)
-    const { primaryUrl } = this.options
-    if (primaryUrl === null) return null
-    const url = `${primaryUrl}/model_references/v2/metadata/${encodeURIComponent(category)}/last_updated`
-    let data: unknown
-    try {
-      data = await this.#getPrimaryJson(category as FetchableCategory, url, options.signal)
-    } catch (error) {
-      if (!(error instanceof SourceFailure)) throw error
-      // An answer that is not the value (a replica's 503, a 404, malformed) means "cannot say".
-      if (error.kind === 'http' || error.kind === 'malformed') return null
-      throw new SourcesUnavailableError(category, [attemptOf('primary', url, error)])
-    }
-    const value = isObject(data) ? data.last_updated : undefined
-    return typeof value === 'number' && Number.isFinite(value) && value <= Date.now() / 1000 + 60 ? value : null
+    await this.#knowCategory(category, options)
+    return (await import('./server-metadata.js')).lastUpdated(this.#internals, category, options)
   }
 
   /** What the client counted per source since it was created (or since `resetCounters()`): requests, answers, bytes, updates, failures, fallbacks, revalidations. */
@@ -465,9 +395,8 @@ export class ModelReferenceClient {
     }
     this.#throwIfDisposed()
     options.signal?.throwIfAborted()
-    if (!isModelReferenceCategory(category)) await this.#learnCategory(category, options)
-    const ids = resolveSelector(options.source, [...this.#providers.keys()])
-    if (ids.length > 1 || ids[0] !== HORDE_SOURCE) return this.#readSelected(category as ModelReferenceCategory, ids, options, true)
+    await this.#knowCategory(category, options)
+    if (options.source !== undefined && options.source !== HORDE_SOURCE) return (await import('./providers/reader.js')).readSelected(this.#internals, category as ModelReferenceCategory, options, true)
     return this.#refreshCanonical(category as ModelReferenceCategory, options)
   }
 
@@ -556,15 +485,9 @@ export class ModelReferenceClient {
 
   // ---------------------------------------------------------------------------------------
 
-  /** One GET of a JSON document from the primary: one request, its own deadline, no retries. */
-  async #getPrimaryJson(category: FetchableCategory, url: string, signal: AbortSignal | undefined): Promise<unknown> {
-    const body = await this.#internals.transport.get({ category, source: 'primary', url, signal: signal ?? new AbortController().signal, timeoutMs: this.options.timeoutMs })
-    return decodeJson(body)
-  }
-
-  // A name the SDK does not know: readable when this client's server lists it.
-  async #learnCategory(category: string, options: Pick<ReadOptions, 'signal'>): Promise<void> {
-    if (typeof category === 'string' && !this.#serverCategories.has(category)) await this.getModelCategories(options)
+  // A name the SDK does not know: readable when this client's server lists it (asked once).
+  async #knowCategory(category: string, options: Pick<ReadOptions, 'signal'>): Promise<void> {
+    if (!isModelReferenceCategory(category) && !this.#serverCategories.has(category)) await (await import('./server-metadata.js')).getModelCategories(this.#internals, options)
     this.#checkCategory(category)
   }
 
@@ -572,90 +495,6 @@ export class ModelReferenceClient {
   #checkCategory(category: unknown): asserts category is ModelReferenceCategory {
     if (typeof category === 'string' && this.#serverCategories.has(category)) return
     if (!isModelReferenceCategory(category)) throw new UnknownCategoryError(category, [...MODEL_REFERENCE_CATEGORIES, ...this.#serverCategories])
-  }
-
-  #providerEntry(provider: ModelReferenceProvider, category: FetchableCategory): CategoryEntry {
-    const key = `${provider.id}\u0000${category}`
-    let entry = this.#providerEntries.get(key)
-    if (entry === undefined) {
-      const persistence = this.#persistence
-      const storageKey = providerKey(provider.id, category)
-      const freshness: Freshness = provider.ttlSeconds === undefined ? this.#freshness : { ttlMs: provider.ttlSeconds * 1000, maxStaleMs: this.#freshness.maxStaleMs }
-      const query = new Query<CategoryEnvelope>({
-        load: (previous, context) => this.#loadProvider(provider, category, storageKey, previous?.value, context),
-        restore: async () => {
-          const envelope = await persistence.read(category, undefined, storageKey)
-          return envelope?.source === provider.id ? { value: envelope, fetchedAt: envelope.fetchedAt, origin: provider.id } : undefined
-        },
-        freshness,
-        onChange: (action, state) => {
-          if (action.type === 'success' && state.copy !== undefined) this.#emit({ type: 'updated', category, source: provider.id, recordCount: Object.keys(state.copy.value.records).length })
-          else if (action.type === 'failure') this.#emit({ type: 'provider-failed', category, provider: provider.id, error: action.error })
-        },
-      })
-      this.#providerEntries.set(key, (entry = { query, view: new CategoryView(category, freshness, provider.id) }))
-    }
-    return entry
-  }
-
-  // A provider's load: its answer within the read's deadline, validated like a source's, never
-  // worse than the copy it replaces, stored under its own key.
-  async #loadProvider(provider: ModelReferenceProvider, category: FetchableCategory, storageKey: string, previous: CategoryEnvelope | undefined, { signal, keepAlive, startedAt }: LoadContext): Promise<Copy<CategoryEnvelope>> {
-    const deadline = startedAt + this.options.totalTimeoutMs
-    const controller = new AbortController()
-    const stop = (reason: unknown): void => controller.abort(reason)
-    const onAbort = (): void => stop(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const context: ProviderContext = {
-      signal: controller.signal,
-      primaryUrl: this.options.primaryUrl,
-      getJson: async (url, init = {}) => {
-        const body = await this.#internals.transport.get({ category, source: provider.id, url, signal: controller.signal, timeoutMs: Math.max(1, Math.min(this.options.timeoutMs, deadline - Date.now())), ...(init.headers !== undefined && { headers: init.headers }) })
-        return decodeJson(body)
-      },
-    }
-    let records: unknown
-    try {
-      records = await Promise.race([
-        Promise.resolve().then(() => provider.load(category, context)),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            const reason = new Error(`provider "${provider.id}" gave no answer within ${this.options.totalTimeoutMs} ms (totalTimeoutMs)`)
-            stop(reason)
-            reject(reason)
-          }, Math.max(0, deadline - Date.now()))
-          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
-        }),
-      ])
-    } finally {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', onAbort)
-    }
-    signal.throwIfAborted()
-    const validated = validateRecords(category, providerEntries(records))
-    if (validated.issues.length > 0) this.#emit({ type: 'issues', category, source: provider.id, issues: validated.issues })
-    // Records, none of them valid: a failure, as from any source, never silent empty data.
-    if (validated.recordCount === 0 && validated.entryCount > 0) {
-      const [first] = validated.issues
-      throw new Error(`provider "${provider.id}" answered ${validated.entryCount} record(s), none of them valid (first: ${first?.key}: ${first?.message})`)
-    }
-    // Never trade records for nothing, as with the canonical data.
-    if (validated.recordCount === 0 && previous !== undefined && Object.keys(previous.records).length > 0) {
-      throw new Error(`provider "${provider.id}" answered with no valid record while its cached copy has some, so the cached copy was kept`)
-    }
-    const envelope: CategoryEnvelope = Object.freeze({
-      format: ENVELOPE_FORMAT,
-      category,
-      source: provider.id,
-      fetchedAt: Date.now(),
-      records: validated.models,
-      aliases: validated.aliases,
-      issues: Object.freeze(validated.issues),
-    })
-    this.#persistence.trust(envelope)
-    keepAlive(this.#persistence.write(category, envelope, storageKey))
-    return { value: envelope, fetchedAt: envelope.fetchedAt, origin: provider.id }
   }
 
   // A provider replaced or removed: its queries end and its stored copies are deleted.
@@ -667,7 +506,7 @@ export class ModelReferenceClient {
       this.#providerEntries.delete(key)
     }
     for (const [key] of this.#merged) if (key.includes(`\u0000${id}`)) this.#merged.delete(key)
-    for (const category of this.#providers.get(id)?.categories ?? []) this.#keepAlive()(this.#persistence.remove(category as FetchableCategory, providerKey(id, category)))
+    for (const category of this.#providers.get(id)?.categories ?? []) this.#keepAlive()(this.#persistence.remove(category as FetchableCategory, providerEnvelopeKey(id, category)))
   }
 
   #throwIfDisposed(): void {

@@ -32,10 +32,10 @@ describe('core has no Node APIs', () => {
     }
   })
 
-  it('loads the GitHub converters only when the GitHub path runs (a dynamic import)', () => {
+  it('loads the GitHub converters, providers\' reads and the server\'s metadata only when first used (dynamic imports)', () => {
     const index = readFileSync(join(packageDir, 'dist/index.js'), 'utf8')
-    const lazy = [...index.matchAll(/import\("(\.\/chunks\/[^"]+)"\)/g)].map((m) => m[1]!)
-    expect(lazy).toHaveLength(1)
+    const lazy = new Set([...index.matchAll(/import\("\.\/chunks\/([a-z-]+)-[^"]+"\)/g)].map((m) => m[1]!))
+    expect([...lazy].sort()).toEqual(['github', 'reader', 'server-metadata'])
     const staticImports = (file: string): string[] => [...readFileSync(join(packageDir, 'dist', file), 'utf8').matchAll(/^import .* from "(\.\.?\/[^"]+)";$/gm)].map((m) => join(file, '..', m[1]!))
     // Nothing index.js loads up front holds the CSV parser or the legacy converter.
     const upFront = new Set<string>()
@@ -46,7 +46,7 @@ describe('core has no Node APIs', () => {
       upFront.add(file)
       pending.push(...staticImports(file))
     }
-    for (const file of upFront) expect(readFileSync(join(packageDir, 'dist', file), 'utf8'), file).not.toMatch(/function (convertTextCsv|convertLegacyJson|parseCsv)\b/)
+    for (const file of upFront) expect(readFileSync(join(packageDir, 'dist', file), 'utf8'), file).not.toMatch(/function (convertTextCsv|convertLegacyJson|parseCsv|readSelected|loadProvider|mergeParts|getModelCategories|lastUpdated)\b/)
   })
 
   it('declares only ky and valibot as dependencies', () => {

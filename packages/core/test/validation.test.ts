@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '../src/index.js'
 import { fixtureJson } from '../../../e2e/fixtures.js'
+import { SERVER_ONLY_CATEGORY } from '../../../e2e/reference-server.js'
 import { useReferenceServer } from './helpers/setup.js'
 
 const ctx = useReferenceServer()
@@ -159,13 +160,14 @@ describe('lookups and errors', () => {
     expect(await client.getModelOrNull('blip', 'BLIP')).toBeNull()
   })
 
-  it('an unknown category asks only the primary\'s list of categories (once), then throws UnknownCategoryError listing the valid ones', async () => {
+  it('an unknown category asks only the primary\'s list of categories (once), then throws UnknownCategoryError listing the valid ones (the server\'s own included)', async () => {
     const client = ctx.client()
     const error = await client.getModelReference('stable_diffusion').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnknownCategoryError)
     expect(isUnknownCategoryError(error)).toBe(true)
-    expect((error as UnknownCategoryError).validCategories).toEqual(MODEL_REFERENCE_CATEGORIES)
+    expect((error as UnknownCategoryError).validCategories).toEqual([...MODEL_REFERENCE_CATEGORIES, SERVER_ONLY_CATEGORY])
     expect((error as Error).message).toContain('image_generation, text_generation')
+    expect((error as Error).message).toContain(SERVER_ONLY_CATEGORY)
     expect(() => client.peek('nope')).toThrow(UnknownCategoryError)
     await expect(client.getModelReferenceOrNull('__proto__')).rejects.toBeInstanceOf(UnknownCategoryError)
     expect(ctx.server.requests.map((r) => r.path)).toEqual(['/api/model_references/v2/model_categories'])

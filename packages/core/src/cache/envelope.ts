@@ -36,6 +36,11 @@ export function envelopeKey(category: ModelReferenceCategory): string {
   return `horde-model-reference:${category}`
 }
 
+/** The storage key of a provider's copy of a category: apart from the canonical copy and other providers'. */
+export function providerEnvelopeKey(provider: string, category: string): string {
+  return `${envelopeKey(category as ModelReferenceCategory)}:provider:${encodeURIComponent(provider)}`
+}
+
 /** The facts about an envelope that an adapter may keep beside it. */
 export function envelopeMetadata(envelope: CategoryEnvelope): StoredValueMetadata {
   return {

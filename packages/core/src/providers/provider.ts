@@ -71,31 +71,3 @@ export function checkProvider(provider: ModelReferenceProvider): void {
     throw new ProviderRegistrationError(id, 'invalid', 'ttlSeconds must be a finite number >= 0.')
   }
 }
-
-/**
- * Turns a provider's answer into `[key, record]` pairs ready for validation: each record a
- * fresh copy (validation completes and freezes records in place, and a provider's own objects
- * must stay as they are), its `name` filled in from its key when it has none. A record that
- * cannot be copied (a function inside, say) is `undefined`, which validation skips with an issue.
- */
-export function providerEntries(records: unknown): [string, unknown][] {
-  const copy = (value: unknown): unknown => {
-    try {
-      return structuredClone(value)
-    } catch {
-      return undefined
-    }
-  }
-  if (Array.isArray(records)) {
-    return records.map((record, index) => {
-      const name = (record as { name?: unknown } | null)?.name
-      return [typeof name === 'string' ? name : `#${index}`, copy(record)]
-    })
-  }
-  if (typeof records !== 'object' || records === null) throw new TypeError('a provider answers with its records keyed by name, or a list of records')
-  return Object.keys(records).map((key) => {
-    const record = copy((records as Record<string, unknown>)[key])
-    if (typeof record === 'object' && record !== null && !Array.isArray(record) && (record as { name?: unknown }).name === undefined) (record as { name: string }).name = key
-    return [key, record]
-  })
-}

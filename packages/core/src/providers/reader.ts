@@ -1,0 +1,164 @@
+import { ENVELOPE_FORMAT, providerEnvelopeKey, type CategoryEnvelope } from '../cache/envelope.js'
+import { Query, type Copy, type Freshness, type LoadContext } from '../cache/query.js'
+import { CategoryView, type ModelReferenceResult, type ReadOptions } from '../cache/result.js'
+import { mergeParts, resolveSelector, type SourcePart } from '../cache/selection.js'
+import type { FetchableCategory, ModelReferenceCategory } from '../categories.js'
+import type { ClientInternals } from '../client-internals.js'
+import { NotCachedError } from '../errors/not-cached.js'
+import { validateRecords } from '../records/validate.js'
+import { decodeJson } from '../sources/decode.js'
+import { HORDE_SOURCE, type ModelReferenceProvider, type ProviderContext } from './provider.js'
+
+// Reads that select other sources than the canonical data (providers), loaded on the first
+// such read: a read of the canonical data alone never loads this.
+
+/**
+ * A read from the selected sources: each part read as its own query (the canonical one, and one
+ * per provider and category), then merged in precedence order. A part that fails is reported,
+ * never the read's failure while another part answered.
+ */
+export async function readSelected(host: ClientInternals, category: ModelReferenceCategory, options: ReadOptions, refresh: boolean): Promise<ModelReferenceResult> {
+  const ids = resolveSelector(options.source, [...host.providers.keys()])
+  if (ids.length === 1 && ids[0] === HORDE_SOURCE) return refresh ? host.refreshCanonical(category, options) : host.readCanonical(category, options)
+  const parts = await Promise.all(
+    ids.map(async (id): Promise<SourcePart> => {
+      try {
+        if (id === HORDE_SOURCE) return { id, result: await (refresh ? host.refreshCanonical(category, options) : host.readCanonical(category, options)) }
+        const provider = host.providers.get(id)!
+        if (!provider.categories.includes(category)) return { id, notServed: true }
+        return { id, result: await readProvider(host, provider, category, options, refresh) }
+      } catch (error) {
+        // The caller's abort ends the read; it is nobody's failure.
+        if (options.signal?.aborted) throw options.signal.reason
+        return { id, error: error instanceof Error ? error : new Error(String(error)) }
+      }
+    }),
+  )
+  const key = `${category}\u0000${ids.join('\u0000')}`
+  const inputs = parts.map((part) => ('result' in part ? part.result : 'error' in part ? part.error : part.id))
+  const last = host.merged.get(key)
+  if (last !== undefined && last.parts.length === inputs.length && last.parts.every((input, index) => input === inputs[index])) return last.result
+  const result = mergeParts(category, parts)
+  host.merged.set(key, { parts: inputs, result })
+  return result
+}
+
+async function readProvider(host: ClientInternals, provider: ModelReferenceProvider, category: ModelReferenceCategory, options: ReadOptions, refresh: boolean): Promise<ModelReferenceResult> {
+  const { query, view } = providerEntry(host, provider, category as FetchableCategory)
+  const keepAlive = host.keepAlive(options.waitUntil)
+  const none = host.options.prefetchStrategy === 'none'
+  const copy = refresh ? await query.fetch(options.signal, keepAlive) : await query.read({ signal: options.signal, load: !none, staleWhileRevalidate: host.options.staleWhileRevalidate, keepAlive })
+  if (copy === undefined) throw new NotCachedError(category)
+  return view.result(query.state, copy)
+}
+
+// The query of a provider's copy of a category: the canonical rules (TTL, one load for concurrent
+// readers, stale-if-error, never worse), its own TTL when it has one, stored under its own key.
+function providerEntry(host: ClientInternals, provider: ModelReferenceProvider, category: FetchableCategory): { readonly query: Query<CategoryEnvelope>; readonly view: CategoryView } {
+  const key = `${provider.id}\u0000${category}`
+  let entry = host.providerEntries.get(key)
+  if (entry === undefined) {
+    const { persistence, emit } = host
+    const storageKey = providerEnvelopeKey(provider.id, category)
+    const freshness: Freshness = provider.ttlSeconds === undefined ? host.freshness : { ttlMs: provider.ttlSeconds * 1000, maxStaleMs: host.freshness.maxStaleMs }
+    const query = new Query<CategoryEnvelope>({
+      load: (previous, context) => loadProvider(host, provider, category, storageKey, previous?.value, context),
+      restore: async () => {
+        const envelope = await persistence.read(category, undefined, storageKey)
+        return envelope?.source === provider.id ? { value: envelope, fetchedAt: envelope.fetchedAt, origin: provider.id } : undefined
+      },
+      freshness,
+      onChange: (action, state) => {
+        if (action.type === 'success' && state.copy !== undefined) emit({ type: 'updated', category, source: provider.id, recordCount: Object.keys(state.copy.value.records).length })
+        else if (action.type === 'failure') emit({ type: 'provider-failed', category, provider: provider.id, error: action.error })
+      },
+    })
+    host.providerEntries.set(key, (entry = { query, view: new CategoryView(category, freshness, provider.id) }))
+  }
+  return entry
+}
+
+// A provider's load: its answer within the read's deadline, validated like a source's, never
+// worse than the copy it replaces, stored under its own key.
+async function loadProvider(
+  host: ClientInternals,
+  provider: ModelReferenceProvider,
+  category: FetchableCategory,
+  storageKey: string,
+  previous: CategoryEnvelope | undefined,
+  { signal, keepAlive, startedAt }: LoadContext,
+): Promise<Copy<CategoryEnvelope>> {
+  const { options, transport, persistence, emit } = host
+  const deadline = startedAt + options.totalTimeoutMs
+  const controller = new AbortController()
+  const onAbort = (): void => controller.abort(signal.reason)
+  signal.addEventListener('abort', onAbort, { once: true })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const context: ProviderContext = {
+    signal: controller.signal,
+    primaryUrl: options.primaryUrl,
+    getJson: async (url, init = {}) =>
+      decodeJson(await transport.get({ category, source: provider.id, url, signal: controller.signal, timeoutMs: Math.max(1, Math.min(options.timeoutMs, deadline - Date.now())), ...(init.headers !== undefined && { headers: init.headers }) })),
+  }
+  let records: unknown
+  try {
+    records = await Promise.race([
+      Promise.resolve().then(() => provider.load(category, context)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const reason = new Error(`provider "${provider.id}" gave no answer within ${options.totalTimeoutMs} ms (totalTimeoutMs)`)
+          controller.abort(reason)
+          reject(reason)
+        }, Math.max(0, deadline - Date.now()))
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
+    signal.removeEventListener('abort', onAbort)
+  }
+  signal.throwIfAborted()
+  const validated = validateRecords(category, providerEntries(records))
+  if (validated.issues.length > 0) emit({ type: 'issues', category, source: provider.id, issues: validated.issues })
+  // Records, none of them valid: a failure, as from any source, never silent empty data.
+  if (validated.recordCount === 0 && validated.entryCount > 0) {
+    const [first] = validated.issues
+    throw new Error(`provider "${provider.id}" answered ${validated.entryCount} record(s), none of them valid (first: ${first?.key}: ${first?.message})`)
+  }
+  // Never trade records for nothing, as with the canonical data.
+  if (validated.recordCount === 0 && previous !== undefined && Object.keys(previous.records).length > 0) {
+    throw new Error(`provider "${provider.id}" answered with no record while its cached copy has some, so the cached copy was kept`)
+  }
+  const envelope: CategoryEnvelope = Object.freeze({ format: ENVELOPE_FORMAT, category, source: provider.id, fetchedAt: Date.now(), records: validated.models, aliases: validated.aliases, issues: Object.freeze(validated.issues) })
+  persistence.trust(envelope)
+  keepAlive(persistence.write(category, envelope, storageKey))
+  return { value: envelope, fetchedAt: envelope.fetchedAt, origin: provider.id }
+}
+
+/**
+ * Turns a provider's answer into `[key, record]` pairs ready for validation: each record a
+ * fresh copy (validation completes and freezes records in place, and a provider's own objects
+ * must stay as they are), its `name` filled in from its key when it has none. A record that
+ * cannot be copied (a function inside, say) is `undefined`, which validation skips with an issue.
+ */
+function providerEntries(records: unknown): [string, unknown][] {
+  const copy = (value: unknown): unknown => {
+    try {
+      return structuredClone(value)
+    } catch {
+      return undefined
+    }
+  }
+  if (Array.isArray(records)) {
+    return records.map((record, index) => {
+      const name = (record as { name?: unknown } | null)?.name
+      return [typeof name === 'string' ? name : `#${index}`, copy(record)]
+    })
+  }
+  if (typeof records !== 'object' || records === null) throw new TypeError('a provider answers with its records keyed by name, or a list of records')
+  return Object.keys(records).map((key) => {
+    const record = copy((records as Record<string, unknown>)[key])
+    if (typeof record === 'object' && record !== null && !Array.isArray(record) && (record as { name?: unknown }).name === undefined) (record as { name: string }).name = key
+    return [key, record]
+  })
+}

@@ -1,0 +1,74 @@
+import type { ReadOptions } from './cache/result.js'
+import { getCategoryDescriptor, isModelReferenceCategory, learnServerCategory, MODEL_REFERENCE_CATEGORIES, type FetchableCategory } from './categories.js'
+import type { ClientInternals } from './client-internals.js'
+import { SourcesUnavailableError } from './errors/sources-unavailable.js'
+import { isObject } from './json.js'
+import { decodeJson } from './sources/decode.js'
+import { attemptOf, SourceFailure } from './sources/failure.js'
+
+// What the primary server says about the reference rather than its records (the categories it
+// serves, when a category last changed): loaded on first use, never by a plain read.
+
+const BUILT_IN: readonly string[] = Object.freeze(MODEL_REFERENCE_CATEGORIES.filter((c) => !getCategoryDescriptor(c).managedElsewhere))
+
+// Values up to this far in the future are clock skew; beyond it they are nonsense.
+const FUTURE_SKEW_SECONDS = 60
+
+/** One GET of a JSON document from the primary: one request, its own deadline, no retries. */
+async function getPrimaryJson(host: ClientInternals, category: FetchableCategory, url: string, signal: AbortSignal | undefined): Promise<unknown> {
+  const body = await host.transport.get({ category, source: 'primary', url, signal: signal ?? new AbortController().signal, timeoutMs: host.options.timeoutMs })
+  return decodeJson(body)
+}
+
+/**
+ * The categories the primary lists (`/model_references/v2/model_categories`), cached with the
+ * client's TTL; the built-in ones when it cannot say (GitHub only, unreachable, a malformed
+ * answer: reported as an `error` event). Names it lists that the SDK does not know become
+ * readable on this client; names unfit to be a category's (they go into URLs and keys) are dropped.
+ */
+export async function getModelCategories(host: ClientInternals, options: Pick<ReadOptions, 'signal' | 'waitUntil'>): Promise<readonly string[]> {
+  const { primaryUrl } = host.options
+  if (primaryUrl === null) return BUILT_IN
+  const query = host.query<readonly string[]>('model-categories', () => ({
+    load: async (_previous, { signal }) => {
+      let value = BUILT_IN
+      try {
+        const listed = await getPrimaryJson(host, 'miscellaneous', `${primaryUrl}/model_references/v2/model_categories`, signal)
+        if (Array.isArray(listed) && listed.length > 0 && listed.every((name) => typeof name === 'string')) value = Object.freeze(listed.filter((name) => learnServerCategory(name)))
+        else throw new TypeError(`the primary's model_categories is not a list of names (got ${Array.isArray(listed) ? 'an empty or mixed list' : typeof listed}); using the built-in categories`)
+      } catch (error) {
+        if (signal.aborted) throw error
+        host.emit({ type: 'error', error })
+      }
+      return { value, fetchedAt: Date.now(), origin: 'primary' }
+    },
+  }))
+  const copy = await query.read({ signal: options.signal, load: true, staleWhileRevalidate: false, keepAlive: host.keepAlive(options.waitUntil) })
+  const categories = copy?.value ?? BUILT_IN
+  for (const name of categories) if (!isModelReferenceCategory(name)) host.serverCategories.add(name)
+  return categories
+}
+
+/**
+ * When the primary says `category` last changed (`/model_references/v2/metadata/{category}/last_updated`),
+ * in seconds since the epoch; `null` when it cannot say (GitHub only, an HTTP error, a malformed
+ * or implausible value).
+ *
+ * @throws {SourcesUnavailableError} when the primary cannot be reached.
+ */
+export async function lastUpdated(host: ClientInternals, category: string, options: Pick<ReadOptions, 'signal'>): Promise<number | null> {
+  const { primaryUrl } = host.options
+  if (primaryUrl === null) return null
+  const url = `${primaryUrl}/model_references/v2/metadata/${encodeURIComponent(category)}/last_updated`
+  let data: unknown
+  try {
+    data = await getPrimaryJson(host, category as FetchableCategory, url, options.signal)
+  } catch (error) {
+    if (!(error instanceof SourceFailure)) throw error
+    // An answer that is not the value (a replica's 503, a 404, malformed) means "cannot say".
+    if (error.kind === 'http' || error.kind === 'malformed') return null
+    throw new SourcesUnavailableError(category, [attemptOf('primary', url, error)])
+  }
+  const value = isObject(data) ? data.last_updated : undefined
+  return typeof value === 'number' && Number.isFinite(value) && value <= Date.now() / 1000 + FUTURE_SKEW_SECONDS ? value : null
+}
