@@ -1,8 +1,7 @@
-import type { CategoryEnvelope } from './cache/envelope.js'
 import type { Persistence } from './cache/persistence.js'
 import type { Freshness, Query, QueryConfig } from './cache/query.js'
-import type { CategoryView, ModelReferenceResult, ReadOptions } from './cache/result.js'
-import type { ModelReferenceProvider } from './providers/provider.js'
+import type { ModelReferenceResult, ReadOptions } from './cache/result.js'
+import type { ProviderRegistry } from './providers/registry.js'
 import type { FetchableCategory, ModelReferenceCategory } from './categories.js'
 import type { SourceName } from './errors/sources-unavailable.js'
 import type { Emit } from './events.js'
@@ -29,11 +28,7 @@ export interface ClientInternals {
   // What the parts loaded on first use (providers' reads, the server's categories) work with.
   readonly freshness: Freshness
   readonly persistence: Persistence
-  readonly providers: ReadonlyMap<string, ModelReferenceProvider>
-  /** The queries of providers' copies, by `${providerId}\u0000${category}`. */
-  readonly providerEntries: Map<string, { readonly query: Query<CategoryEnvelope>; readonly view: CategoryView }>
-  /** The last merged result of each read of several sources, reused while its parts are the same. */
-  readonly merged: Map<string, { readonly parts: readonly unknown[]; readonly result: ModelReferenceResult }>
+  readonly providers: ProviderRegistry
   /** Categories this client's server listed that the SDK does not know. */
   readonly serverCategories: Set<string>
   readCanonical(category: ModelReferenceCategory, options: ReadOptions): Promise<ModelReferenceResult>

@@ -24,9 +24,8 @@ import {
 } from './categories.js'
 import { setInternals, type ClientInternals } from './client-internals.js'
 import { createCounters, type Counters, type SourceCounters } from './counters.js'
-import { providerEnvelopeKey } from './cache/envelope.js'
-import { checkProvider, HORDE_SOURCE, type ModelReferenceProvider, type RegisterProviderOptions } from './providers/provider.js'
-import { ProviderRegistrationError } from './errors/provider-registration.js'
+import { HORDE_SOURCE, type ModelReferenceProvider, type RegisterProviderOptions } from './providers/provider.js'
+import { ProviderRegistry } from './providers/registry.js'
 import { UnknownCategoryError } from './errors/unknown-category.js'
 import { isHordeModelReferenceError } from './errors/base.js'
 import { ModelNotFoundError } from './errors/model-not-found.js'
@@ -111,11 +110,7 @@ export class ModelReferenceClient {
   readonly #prefetch: Prefetch
   readonly #counters: Counters
   readonly #internals: ClientInternals
-  // Providers in registration order, and the queries of their categories.
-  readonly #providers = new Map<string, ModelReferenceProvider>()
-  readonly #providerEntries = new Map<string, CategoryEntry>()
-  // The last merged result of each (category, selection), reused while its parts are the same.
-  readonly #merged = new Map<string, { readonly parts: readonly unknown[]; readonly result: ModelReferenceResult }>()
+  readonly #providers: ProviderRegistry
   // Categories this client's server listed that the SDK does not know.
   readonly #serverCategories = new Set<string>()
   // Set by dispose(): the reason every later read rejects with.
@@ -145,6 +140,7 @@ export class ModelReferenceClient {
           onError: (error) => emit({ type: 'error', error }),
         })
       : undefined)
+    this.#providers = new ProviderRegistry((category, key) => this.#keepAlive()(persistence.remove(category as FetchableCategory, key)))
     this.#load = createCategoryLoader({ sources: createSourceLoader(sources, loop), persistence, crossContext, totalTimeoutMs: o.totalTimeoutMs, emit })
     setInternals(this, (this.#internals = {
       options: o,
@@ -164,8 +160,6 @@ export class ModelReferenceClient {
       freshness: this.#freshness,
       persistence,
       providers: this.#providers,
-      providerEntries: this.#providerEntries,
-      merged: this.#merged,
       serverCategories: this.#serverCategories,
       readCanonical: (category, readOptions) => this.#readCanonical(category, readOptions),
       refreshCanonical: (category, readOptions) => this.#refreshCanonical(category, readOptions),
@@ -244,25 +238,17 @@ export class ModelReferenceClient {
    * @throws {ProviderRegistrationError} for an empty or reserved id (`horde`, `any`), an id already registered (unless `replace`), or something that is not a provider.
    */
   registerProvider(provider: ModelReferenceProvider, options: RegisterProviderOptions = {}): void {
-    checkProvider(provider)
-    if (this.#providers.has(provider.id)) {
-      if (options.replace !== true) throw new ProviderRegistrationError(provider.id, 'duplicate', 'a provider with this id is registered; pass { replace: true } to replace it.')
-      this.#forgetProvider(provider.id)
-    }
-    this.#providers.set(provider.id, provider)
+    this.#providers.register(provider, options)
   }
 
-  /** Removes a provider and its cached copies. @returns whether one was registered under `id`. */
+  /** Removes a provider, its cached and stored copies. @returns whether one was registered under `id`. */
   unregisterProvider(id: string): boolean {
-    if (!this.#providers.has(id)) return false
-    this.#forgetProvider(id)
-    this.#providers.delete(id)
-    return true
+    return this.#providers.unregister(id)
   }
 
   /** The registered providers' ids, in registration order. */
   listProviders(): readonly string[] {
-    return Object.freeze([...this.#providers.keys()])
+    return this.#providers.ids()
   }
 
   /** The provider registered under `id`, if any. */
@@ -418,7 +404,7 @@ export class ModelReferenceClient {
       // Also before anything is loaded: a copy restored from storage later is out of date too.
       if (!isManaged(c)) this.#entry(c as FetchableCategory).query.dispatch({ type: 'invalidate', at })
       // The providers' copies of it too.
-      for (const [key, { query }] of this.#providerEntries) if (key.endsWith(`\u0000${c}`)) query.dispatch({ type: 'invalidate', at })
+      this.#providers.invalidate(c, at)
     }
   }
 
@@ -480,7 +466,7 @@ export class ModelReferenceClient {
     this.#crossContext?.close()
     for (const { query } of this.#entries.values()) query.dispose(reason)
     for (const query of this.#values.values()) query.dispose(reason)
-    for (const { query } of this.#providerEntries.values()) query.dispose(reason)
+    this.#providers.dispose(reason)
   }
 
   // ---------------------------------------------------------------------------------------
@@ -495,18 +481,6 @@ export class ModelReferenceClient {
   #checkCategory(category: unknown): asserts category is ModelReferenceCategory {
     if (typeof category === 'string' && this.#serverCategories.has(category)) return
     if (!isModelReferenceCategory(category)) throw new UnknownCategoryError(category, [...MODEL_REFERENCE_CATEGORIES, ...this.#serverCategories])
-  }
-
-  // A provider replaced or removed: its queries end and its stored copies are deleted.
-  #forgetProvider(id: string): void {
-    const reason = new DOMException(`Provider "${id}" was unregistered.`, 'AbortError')
-    for (const [key, { query }] of this.#providerEntries) {
-      if (!key.startsWith(`${id}\u0000`)) continue
-      query.dispose(reason)
-      this.#providerEntries.delete(key)
-    }
-    for (const [key] of this.#merged) if (key.includes(`\u0000${id}`)) this.#merged.delete(key)
-    for (const category of this.#providers.get(id)?.categories ?? []) this.#keepAlive()(this.#persistence.remove(category as FetchableCategory, providerEnvelopeKey(id, category)))
   }
 
   #throwIfDisposed(): void {

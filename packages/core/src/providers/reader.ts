@@ -8,6 +8,7 @@ import { NotCachedError } from '../errors/not-cached.js'
 import { validateRecords } from '../records/validate.js'
 import { decodeJson } from '../sources/decode.js'
 import { HORDE_SOURCE, type ModelReferenceProvider, type ProviderContext } from './provider.js'
+import type { ProviderEntry } from './registry.js'
 
 // Reads that select other sources than the canonical data (providers), loaded on the first
 // such read: a read of the canonical data alone never loads this.
@@ -18,7 +19,7 @@ import { HORDE_SOURCE, type ModelReferenceProvider, type ProviderContext } from 
  * never the read's failure while another part answered.
  */
 export async function readSelected(host: ClientInternals, category: ModelReferenceCategory, options: ReadOptions, refresh: boolean): Promise<ModelReferenceResult> {
-  const ids = resolveSelector(options.source, [...host.providers.keys()])
+  const ids = resolveSelector(options.source, host.providers.ids())
   if (ids.length === 1 && ids[0] === HORDE_SOURCE) return refresh ? host.refreshCanonical(category, options) : host.readCanonical(category, options)
   const parts = await Promise.all(
     ids.map(async (id): Promise<SourcePart> => {
@@ -34,13 +35,8 @@ export async function readSelected(host: ClientInternals, category: ModelReferen
       }
     }),
   )
-  const key = `${category}\u0000${ids.join('\u0000')}`
   const inputs = parts.map((part) => ('result' in part ? part.result : 'error' in part ? part.error : part.id))
-  const last = host.merged.get(key)
-  if (last !== undefined && last.parts.length === inputs.length && last.parts.every((input, index) => input === inputs[index])) return last.result
-  const result = mergeParts(category, parts)
-  host.merged.set(key, { parts: inputs, result })
-  return result
+  return host.providers.merged(category, ids, inputs, () => mergeParts(category, parts))
 }
 
 async function readProvider(host: ClientInternals, provider: ModelReferenceProvider, category: ModelReferenceCategory, options: ReadOptions, refresh: boolean): Promise<ModelReferenceResult> {
@@ -54,10 +50,8 @@ async function readProvider(host: ClientInternals, provider: ModelReferenceProvi
 
 // The query of a provider's copy of a category: the canonical rules (TTL, one load for concurrent
 // readers, stale-if-error, never worse), its own TTL when it has one, stored under its own key.
-function providerEntry(host: ClientInternals, provider: ModelReferenceProvider, category: FetchableCategory): { readonly query: Query<CategoryEnvelope>; readonly view: CategoryView } {
-  const key = `${provider.id}\u0000${category}`
-  let entry = host.providerEntries.get(key)
-  if (entry === undefined) {
+function providerEntry(host: ClientInternals, provider: ModelReferenceProvider, category: FetchableCategory): ProviderEntry {
+  return host.providers.entry(provider, category, () => {
     const { persistence, emit } = host
     const storageKey = providerEnvelopeKey(provider.id, category)
     const freshness: Freshness = provider.ttlSeconds === undefined ? host.freshness : { ttlMs: provider.ttlSeconds * 1000, maxStaleMs: host.freshness.maxStaleMs }
@@ -73,9 +67,8 @@ function providerEntry(host: ClientInternals, provider: ModelReferenceProvider, 
         else if (action.type === 'failure') emit({ type: 'provider-failed', category, provider: provider.id, error: action.error })
       },
     })
-    host.providerEntries.set(key, (entry = { query, view: new CategoryView(category, freshness, provider.id) }))
-  }
-  return entry
+    return { query, view: new CategoryView(category, freshness, provider.id) }
+  })
 }
 
 // A provider's load: its answer within the read's deadline, validated like a source's, never

@@ -1,0 +1,100 @@
+import { providerEnvelopeKey, type CategoryEnvelope } from '../cache/envelope.js'
+import type { Query } from '../cache/query.js'
+import type { CategoryView, ModelReferenceResult } from '../cache/result.js'
+import { ProviderRegistrationError } from '../errors/provider-registration.js'
+import { checkProvider, type ModelReferenceProvider, type RegisterProviderOptions } from './provider.js'
+
+/** A provider's copy of one category: its query and how it is shown. */
+export interface ProviderEntry {
+  readonly query: Query<CategoryEnvelope>
+  readonly view: CategoryView
+}
+
+/** The last merged result of a read of several sources, with the parts it was merged from. */
+export interface MergedResult {
+  readonly parts: readonly unknown[]
+  readonly result: ModelReferenceResult
+}
+
+/**
+ * A client's providers (in registration order) and what it keeps for them: the query of each
+ * (provider, category) copy and the last merged result of each selection. Registering one is
+ * cheap; its reads (`reader.ts`) load on first use.
+ */
+export class ProviderRegistry {
+  readonly #providers = new Map<string, ModelReferenceProvider>()
+  // By provider id, then category.
+  readonly #entries = new Map<string, Map<string, ProviderEntry>>()
+  readonly #merged = new Map<string, MergedResult>()
+  readonly #removeStored: (category: string, key: string) => void
+
+  /** @param removeStored deletes a stored copy (an unregistered provider's). */
+  constructor(removeStored: (category: string, key: string) => void) {
+    this.#removeStored = removeStored
+  }
+
+  /** @throws {ProviderRegistrationError} for an empty or reserved id, a duplicate (unless `replace`), or something that is not a provider. */
+  register(provider: ModelReferenceProvider, options: RegisterProviderOptions = {}): void {
+    checkProvider(provider)
+    if (this.#providers.has(provider.id)) {
+      if (options.replace !== true) throw new ProviderRegistrationError(provider.id, 'duplicate', 'a provider with this id is registered; pass { replace: true } to replace it.')
+      this.#forget(provider.id)
+    }
+    this.#providers.set(provider.id, provider)
+  }
+
+  /** Removes a provider, its queries and its stored copies. @returns whether one was registered under `id`. */
+  unregister(id: string): boolean {
+    if (!this.#providers.has(id)) return false
+    this.#forget(id)
+    this.#providers.delete(id)
+    return true
+  }
+
+  ids(): readonly string[] {
+    return Object.freeze([...this.#providers.keys()])
+  }
+
+  get(id: string): ModelReferenceProvider | undefined {
+    return this.#providers.get(id)
+  }
+
+  /** The copy of `category` from `provider`, created on first use by `create`. */
+  entry(provider: ModelReferenceProvider, category: string, create: () => ProviderEntry): ProviderEntry {
+    let entries = this.#entries.get(provider.id)
+    if (entries === undefined) this.#entries.set(provider.id, (entries = new Map()))
+    let entry = entries.get(category)
+    if (entry === undefined) entries.set(category, (entry = create()))
+    return entry
+  }
+
+  /** The last merged result of `category` from the sources `ids`, if its parts are still `parts`; else `merge()`'s, kept for next time. */
+  merged(category: string, ids: readonly string[], parts: readonly unknown[], merge: () => ModelReferenceResult): ModelReferenceResult {
+    const key = JSON.stringify([category, ...ids])
+    const last = this.#merged.get(key)
+    if (last !== undefined && last.parts.length === parts.length && last.parts.every((part, index) => part === parts[index])) return last.result
+    const result = merge()
+    this.#merged.set(key, { parts, result })
+    return result
+  }
+
+  /** Marks every provider's copy of `category` as expired at `at`. */
+  invalidate(category: string, at: number): void {
+    for (const entries of this.#entries.values()) entries.get(category)?.query.dispatch({ type: 'invalidate', at })
+  }
+
+  /** Ends every provider's queries (the client was disposed). */
+  dispose(reason: unknown): void {
+    for (const entries of this.#entries.values()) for (const { query } of entries.values()) query.dispose(reason)
+  }
+
+  // A provider replaced or removed: its queries end, merged results it was part of are dropped
+  // and its stored copies are deleted.
+  #forget(id: string): void {
+    const reason = new DOMException(`Provider "${id}" was unregistered.`, 'AbortError')
+    for (const { query } of this.#entries.get(id)?.values() ?? []) query.dispose(reason)
+    this.#entries.delete(id)
+    for (const key of this.#merged.keys()) if ((JSON.parse(key) as string[]).slice(1).includes(id)) this.#merged.delete(key)
+    for (const category of this.#providers.get(id)?.categories ?? []) this.#removeStored(category, providerEnvelopeKey(id, category))
+  }
+}
