@@ -120,6 +120,13 @@ function normalBody(path: string, lastUpdated: ReadonlyMap<string, number>, head
     const category = decodeURIComponent(metadata[1]!)
     return { body: Buffer.from(JSON.stringify({ category, last_updated: lastUpdated.get(category) ?? DEFAULT_LAST_UPDATED })), contentType: 'application/json' }
   }
+  // A category's metadata, as a PRIMARY keeps it (the fixtures have none: written here).
+  const categoryMetadata = /^\/api\/model_references\/v2\/metadata\/([^/]+)$/.exec(path)
+  if (categoryMetadata && categoryMetadata[1] !== 'last_updated' && categoryMetadata[1] !== 'metadata') {
+    const category = decodeURIComponent(categoryMetadata[1]!)
+    const at = lastUpdated.get(category) ?? DEFAULT_LAST_UPDATED
+    return json({ category, last_updated: at, last_operation_type: 'update', last_operation_model: null, total_creates: 3, total_updates: 5, total_deletes: 0, total_models: 3, initialization_time: at - 86_400, last_successful_operation: at, error_count: 0, metadata_schema_version: '1.0.0', backend_type: 'FileSystemBackend' })
+  }
   // The primary's legacy shape: the GitHub files as they are (text: db.json); lora/ti are {},
   // and a category with no records is a 404.
   const v1 = /^\/api\/model_references\/v1\/([^/]+)$/.exec(path)

@@ -25,6 +25,8 @@ export interface ClientInternals {
   query<T>(key: string, create: () => Omit<QueryConfig<T>, 'freshness'>): Query<T>
   /** The `keepAlive` of a read: its own `waitUntil`, else the client's. */
   keepAlive(waitUntil: WaitUntil | undefined): (promise: Promise<unknown>) => void
+  /** Resolves when `category` is one this client reads (the SDK's, or one its server lists, asked once). @throws {UnknownCategoryError} */
+  knowCategory(category: string, options: Pick<ReadOptions, 'signal'>): Promise<void>
   // What the parts loaded on first use (providers' reads, the server's categories) work with.
   readonly freshness: Freshness
   readonly persistence: Persistence

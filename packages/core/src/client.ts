@@ -2,7 +2,7 @@ import { createCrossContext, type CrossContext } from './cache/cross-context.js'
 import type { CategoryEnvelope } from './cache/envelope.js'
 import { createPersistence, type Persistence } from './cache/persistence.js'
 import { abortable } from './abort.js'
-import { FUTURE_TOLERANCE_MS, isUsable, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
+import { FUTURE_TOLERANCE_MS, isFresh, isUsable, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
 import {
   CategoryView,
   type AllModelReferences,
@@ -24,6 +24,7 @@ import {
 } from './categories.js'
 import { setInternals, type ClientInternals } from './client-internals.js'
 import { createCounters, type Counters, type SourceCounters } from './counters.js'
+import type { CategoryMetadata } from './server-metadata.js'
 import { HORDE_SOURCE, type ModelReferenceProvider, type RegisterProviderOptions } from './providers/provider.js'
 import { ProviderRegistry } from './providers/registry.js'
 import { UnknownCategoryError } from './errors/unknown-category.js'
@@ -157,6 +158,7 @@ export class ModelReferenceClient {
         return query
       },
       keepAlive: (waitUntil) => this.#keepAlive(waitUntil),
+      knowCategory: (category, readOptions) => this.#knowCategory(category, readOptions),
       freshness: this.#freshness,
       persistence,
       providers: this.#providers,
@@ -278,6 +280,28 @@ export class ModelReferenceClient {
     this.#throwIfDisposed()
     await this.#knowCategory(category, options)
     return (await import('./server-metadata.js')).lastUpdated(this.#internals, category, options)
+  }
+
+  /**
+   * The primary's metadata of a category (upstream's `get_metadata`): `last_updated`, operation
+   * counts, `total_models`, `backend_type`, ...; `null` when it keeps none (a replica answers
+   * 503), in GitHub-only mode, or when the answer is not metadata of this category. Not cached.
+   *
+   * @throws {SourcesUnavailableError} when the primary cannot be reached.
+   */
+  async getMetadata(category: ModelReferenceCategory | (string & {}), options: Pick<ReadOptions, 'signal'> = {}): Promise<CategoryMetadata | null> {
+    this.#throwIfDisposed()
+    await this.#knowCategory(category, options)
+    return (await import('./server-metadata.js')).getMetadata(this.#internals, category, options)
+  }
+
+  /** Whether every category (but `lora` and `ti`) has a fresh copy in memory now (upstream's `is_warm`). Never fetches. */
+  get isWarm(): boolean {
+    const now = Date.now()
+    return FETCHABLE.every((category) => {
+      const entry = this.#entries.get(category)
+      return entry !== undefined && isFresh(entry.query.state, this.#freshness, now)
+    })
   }
 
   /** What the client counted per source since it was created (or since `resetCounters()`): requests, answers, bytes, updates, failures, fallbacks, revalidations. */

@@ -74,3 +74,4 @@ export { UnknownSourceError, isUnknownSourceError } from './errors/unknown-sourc
 export { ProviderRegistrationError, isProviderRegistrationError } from './errors/provider-registration.js'
 export type { ModelReferenceProvider, ProviderContext, ProviderRecords, RegisterProviderOptions } from './providers/provider.js'
 export type { SourceCounters } from './counters.js'
+export type { CategoryMetadata } from './server-metadata.js'

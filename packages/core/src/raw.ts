@@ -1,5 +1,5 @@
 import type { ReadOptions } from './cache/result.js'
-import { assertCategory, getCategoryDescriptor, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
+import { getCategoryDescriptor, isModelReferenceCategory, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { fetchFirst, getInternals } from './client-internals.js'
 import type { ReferenceSourceName } from './errors/sources-unavailable.js'
@@ -7,6 +7,7 @@ import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import { isObject } from './json.js'
 import { decodeJson, malformed, rejectHtml } from './sources/decode.js'
 import { SourceFailure } from './sources/failure.js'
+import { parseCsv } from './convert/csv.js'
 import { emptyIsValid } from './sources/source.js'
 
 /** The body of a category exactly as a source sent it, before conversion. */
@@ -35,8 +36,9 @@ export interface RawModelReference {
  */
 export async function getRawModelReference(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<RawModelReference> {
   const internals = getInternals(client)
-  assertCategory(category)
-  if (getCategoryDescriptor(category).managedElsewhere) throw new SourcesUnavailableError(category, [], `"${category}" is managed elsewhere and has no source`)
+  // The SDK's categories, and those the client's server lists.
+  await internals.knowCategory(category, options)
+  if (isModelReferenceCategory(category) && getCategoryDescriptor(category).managedElsewhere) throw new SourcesUnavailableError(category, [], `"${category}" is managed elsewhere and has no source`)
   const fetchable = category as FetchableCategory
   const targets = internals.sources.flatMap((source) => {
     const url = source.urlFor(fetchable)
@@ -61,4 +63,49 @@ export async function getRawModelReference(client: ModelReferenceClient, categor
     },
     options.signal,
   )
+}
+
+/** One record exactly as a source sent it (upstream's `get_raw_model_json`). */
+export interface RawModel {
+  readonly category: FetchableCategory
+  readonly source: ReferenceSourceName
+  readonly url: string
+  readonly fetchedAt: number
+  /** Its key in the source (a legacy file's key can differ from the record's `name`), or for a CSV row its `name`. */
+  readonly key: string
+  /** The record as parsed: a JSON value, or for a CSV row an object of its cells by column. */
+  readonly data: unknown
+}
+
+/**
+ * One record of a category exactly as a source sent it, before conversion or validation: found
+ * by its key, else by its `name` (as `getModel` finds it); `null` when the source has no such
+ * record. Same sources and rules as {@link getRawModelReference}; not cached.
+ *
+ * @example
+ * ```ts
+ * import { getRawModel } from '@horde-model-reference/core/raw'
+ * const raw = await getRawModel(client, 'image_generation', 'AlbedoBase XL (SDXL)')
+ * console.log(raw?.source, raw?.data)
+ * ```
+ * @throws {UnknownCategoryError | SourcesUnavailableError}
+ */
+export async function getRawModel(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), name: string, options: ReadOptions = {}): Promise<RawModel | null> {
+  const { data, format, ...raw } = await getRawModelReference(client, category, options)
+  if (format === 'csv') {
+    const { rows } = parseCsv(data as string)
+    const [header = [], ...records] = rows
+    const column = header.indexOf('name')
+    const row = column < 0 ? undefined : records.find((cells) => cells[column] === name)
+    if (row === undefined) return null
+    const cells: Record<string, string> = Object.create(null)
+    header.forEach((title, index) => {
+      if (title !== '' && row[index] !== undefined) cells[title] = row[index]!
+    })
+    return { ...raw, key: name, data: cells }
+  }
+  if (!isObject(data)) return null
+  if (Object.prototype.hasOwnProperty.call(data, name)) return { ...raw, key: name, data: data[name] }
+  const key = Object.keys(data).find((k) => (data[k] as { name?: unknown } | null)?.name === name)
+  return key === undefined ? null : { ...raw, key, data: data[key] }
 }

@@ -1,3 +1,4 @@
+import * as v from 'valibot'
 import type { ReadOptions } from './cache/result.js'
 import { getCategoryDescriptor, isModelReferenceCategory, learnServerCategory, MODEL_REFERENCE_CATEGORIES, type FetchableCategory } from './categories.js'
 import type { ClientInternals } from './client-internals.js'
@@ -49,6 +50,59 @@ export async function getModelCategories(host: ClientInternals, options: Pick<Re
   return categories
 }
 
+/** A category's metadata, as a PRIMARY keeps it (`/model_references/v2/metadata/{category}`). Unknown fields are kept. */
+export interface CategoryMetadata {
+  readonly category: string
+  /** When the category last changed, in seconds since the epoch. */
+  readonly last_updated: number
+  readonly last_operation_type?: 'create' | 'update' | 'delete' | (string & {}) | null
+  readonly last_operation_model?: string | null
+  readonly total_creates?: number
+  readonly total_updates?: number
+  readonly total_deletes?: number
+  readonly total_models?: number
+  /** When the metadata was first created, in seconds since the epoch. */
+  readonly initialization_time?: number
+  readonly last_successful_operation?: number
+  readonly error_count?: number
+  readonly metadata_schema_version?: string
+  readonly backend_type?: string
+  readonly [field: string]: unknown
+}
+
+const count = v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)))
+const time = v.pipe(v.number(), v.finite())
+const METADATA = v.looseObject({
+  category: v.string(),
+  last_updated: time,
+  last_operation_type: v.optional(v.nullable(v.string())),
+  last_operation_model: v.optional(v.nullable(v.string())),
+  total_creates: count,
+  total_updates: count,
+  total_deletes: count,
+  total_models: count,
+  initialization_time: v.optional(time),
+  last_successful_operation: v.optional(time),
+  error_count: count,
+  metadata_schema_version: v.optional(v.string()),
+  backend_type: v.optional(v.string()),
+})
+
+// One metadata document of the primary; `null` when it cannot say (GitHub only, an HTTP error
+// such as a replica's 503, a malformed body).
+async function getMetadataDocument(host: ClientInternals, category: string, path: string, signal: AbortSignal | undefined): Promise<unknown> {
+  const { primaryUrl } = host.options
+  if (primaryUrl === null) return null
+  const url = `${primaryUrl}/model_references/v2/metadata/${encodeURIComponent(category)}${path}`
+  try {
+    return await getPrimaryJson(host, category as FetchableCategory, url, signal)
+  } catch (error) {
+    if (!(error instanceof SourceFailure)) throw error
+    if (error.kind === 'http' || error.kind === 'malformed') return null
+    throw new SourcesUnavailableError(category, [attemptOf('primary', url, error)])
+  }
+}
+
 /**
  * When the primary says `category` last changed (`/model_references/v2/metadata/{category}/last_updated`),
  * in seconds since the epoch; `null` when it cannot say (GitHub only, an HTTP error, a malformed
@@ -57,18 +111,21 @@ export async function getModelCategories(host: ClientInternals, options: Pick<Re
  * @throws {SourcesUnavailableError} when the primary cannot be reached.
  */
 export async function lastUpdated(host: ClientInternals, category: string, options: Pick<ReadOptions, 'signal'>): Promise<number | null> {
-  const { primaryUrl } = host.options
-  if (primaryUrl === null) return null
-  const url = `${primaryUrl}/model_references/v2/metadata/${encodeURIComponent(category)}/last_updated`
-  let data: unknown
-  try {
-    data = await getPrimaryJson(host, category as FetchableCategory, url, options.signal)
-  } catch (error) {
-    if (!(error instanceof SourceFailure)) throw error
-    // An answer that is not the value (a replica's 503, a 404, malformed) means "cannot say".
-    if (error.kind === 'http' || error.kind === 'malformed') return null
-    throw new SourcesUnavailableError(category, [attemptOf('primary', url, error)])
-  }
+  const data = await getMetadataDocument(host, category, '/last_updated', options.signal)
   const value = isObject(data) ? data.last_updated : undefined
   return typeof value === 'number' && Number.isFinite(value) && value <= Date.now() / 1000 + FUTURE_SKEW_SECONDS ? value : null
+}
+
+/**
+ * The primary's metadata of `category` (upstream's `get_metadata`): its last change, operation
+ * counts and backend, frozen; `null` when the server keeps none (a replica answers 503), in
+ * GitHub-only mode, or when the answer is not metadata of this category.
+ *
+ * @throws {SourcesUnavailableError} when the primary cannot be reached.
+ */
+export async function getMetadata(host: ClientInternals, category: string, options: Pick<ReadOptions, 'signal'>): Promise<CategoryMetadata | null> {
+  const data = await getMetadataDocument(host, category, '', options.signal)
+  const parsed = v.safeParse(METADATA, data)
+  if (!parsed.success || parsed.output.category !== category) return null
+  return Object.freeze(parsed.output) as CategoryMetadata
 }
