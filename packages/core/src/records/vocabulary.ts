@@ -142,8 +142,12 @@ export const CONTROLNET_STYLE = /* @__PURE__ */ enumOf(CONTROLNET_STYLES)
 export type ControlNetStyle = keyof typeof CONTROLNET_STYLE
 /** Model domains (`MODEL_DOMAIN`). */
 export const MODEL_DOMAIN = /* @__PURE__ */ enumOf(DOMAINS)
+/** A model domain upstream knows. */
+export type ModelDomain = keyof typeof MODEL_DOMAIN
 /** Model purposes (`MODEL_PURPOSE`). */
 export const MODEL_PURPOSE = /* @__PURE__ */ enumOf(PURPOSES)
+/** A model purpose upstream knows. */
+export type ModelPurpose = keyof typeof MODEL_PURPOSE
 
 /** `true` for a registered model style. */
 export const isKnownModelStyle = (value: string): boolean => styles.has(value)
