@@ -93,9 +93,7 @@ const CLASSIFICATION_KEYS: readonly string[] = ['domain', 'purpose']
 /** The provenance of a query's records, or a clear error where it cannot be known. */
 function known(provenance: Provenance): Provenance & { readonly sources: readonly SourceOutcome[] } {
   if (provenance.sources === undefined) {
-    throw new Error(
-      'This query has no per-record provenance: queryAll() reads getAllModelReferences(), whose merged maps do not say which source gave each record when the selector names several sources. Query each category with query(reader, category, { source }) instead.',
-    )
+    throw new Error('queryAll() over several sources has no per-record provenance: use query(reader, category, { source }).')
   }
   return provenance as Provenance & { readonly sources: readonly SourceOutcome[] }
 }
@@ -346,7 +344,10 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
     return (await this.duplicateNames()).length > 0
   }
 
-  /** How each selected source answered the read (`ok`, `empty` or `error`), by id: upstream's `source_status`. */
+  /**
+   * How each selected source answered the read (`ok`, `empty` or `error`), by id: upstream's
+   * `source_status`. The object has no prototype, so any provider id is a plain key.
+   */
   async sourceStatus(): Promise<SourceStatus> {
     const status: Record<string, SourceOutcome['status']> = Object.create(null)
     for (const outcome of known((await this.state.load()).provenance).sources) status[outcome.id] = outcome.status
