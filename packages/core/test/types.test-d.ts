@@ -12,7 +12,7 @@ import {
   type TextGenerationModelRecord,
 } from '../src/index.js'
 import { query } from '../src/query/index.js'
-import { type ImageGenerationQuery, type TextGenerationQuery } from '../src/query/index.js'
+import { queryAll, type AllModelsQuery, type ImageGenerationQuery, type RecordWithSource, type TextGenerationQuery } from '../src/query/index.js'
 
 describe('types', () => {
   it("getModelReference('image_generation') yields image records", async () => {
@@ -67,6 +67,40 @@ describe('types', () => {
     // @ts-expect-error forBaseline is for image queries only
     query(client, 'text_generation').forBaseline('SDXL')
     expectTypeOf(query(client, 'image_generation').tagsAny('anime')).toEqualTypeOf<ImageGenerationQuery>()
+  })
+
+  it('whereClassification accepts domain and purpose only', () => {
+    const client = createModelReferenceClient()
+    expectTypeOf(query(client, 'image_generation').whereClassification({ domain: 'image', purpose: 'generation' })).toEqualTypeOf<ImageGenerationQuery>()
+    // A registered domain or purpose is any string.
+    query(client, 'blip').whereClassification({ domain: 'rendered_3d_v2' })
+    // @ts-expect-error an unknown key is refused
+    query(client, 'blip').whereClassification({ domian: 'image' })
+    // @ts-expect-error ...and so is a value that is not a string
+    query(client, 'blip').whereClassification({ purpose: 1 })
+  })
+
+  it('queryAll yields records of any category, and has no single category', async () => {
+    const client = createModelReferenceClient()
+    const all = queryAll(client)
+    expectTypeOf(all).toEqualTypeOf<AllModelsQuery>()
+    expectTypeOf(await all.toArray()).toEqualTypeOf<AnyModelRecord[]>()
+    expectTypeOf(all.category).toEqualTypeOf<undefined>()
+    expectTypeOf(query(client, 'image_generation').category).toEqualTypeOf<'image_generation'>()
+    // Only the fields every record has.
+    all.where('size_on_disk_bytes', '>', 0).orderBy('name')
+    // @ts-expect-error baseline is not a field of every record
+    all.orderBy('baseline')
+  })
+
+  it('toArrayWithSource pairs the category’s record type with a source id', async () => {
+    const client = createModelReferenceClient()
+    const pairs = await query(client, 'text_generation', { source: 'any' }).toArrayWithSource()
+    expectTypeOf(pairs).toEqualTypeOf<RecordWithSource<TextGenerationModelRecord>[]>()
+    expectTypeOf(pairs[0]!.record).toEqualTypeOf<TextGenerationModelRecord>()
+    expectTypeOf(pairs[0]!.source).toEqualTypeOf<string>()
+    expectTypeOf(await query(client, 'controlnet').groupBySource()).toEqualTypeOf<Map<string, ControlNetModelRecord[]>>()
+    expectTypeOf(await queryAll(client).toArrayWithSource()).toEqualTypeOf<RecordWithSource<AnyModelRecord>[]>()
   })
 
   it('records are read-only', async () => {

@@ -1,8 +1,10 @@
-import { assertCategory, type ModelReferenceCategory } from '../categories.js'
+import type { ReadOptions, SourceOutcome, SourceSelector } from '../cache/result.js'
+import { assertCategory, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceClient } from '../client.js'
 import { getBaseModelName, hasBackendPrefix, getTextBackends, isQuantizedModelName } from '../convert/text-names.js'
-import type { ModelMap, RecordFor } from '../records/types.js'
-import { normalizeBaseline } from '../records/vocabulary.js'
+import type { AnyModelRecord, ModelMap, RecordFor } from '../records/types.js'
+import { normalizeBaseline, type ModelDomain, type ModelPurpose } from '../records/vocabulary.js'
+import { loadedFrom, singleSource, soleSource, UNKNOWN_PROVENANCE, type LoadedRecords, type Provenance, type QueryInput, type RecordsWithProvenance } from './provenance.js'
 
 /** A field of category `C`'s records: the compiler rejects names the records do not have. */
 export type FieldOf<C extends ModelReferenceCategory> = keyof RecordFor<C> & string
@@ -13,11 +15,29 @@ export type Comparison = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'contains
 /** The categories whose records have `tags`. */
 export type TaggedCategory = 'image_generation' | 'text_generation' | 'video_generation' | 'audio_generation' | 'lora' | 'ti'
 
-type Predicate<R> = (record: R) => boolean
+/** What {@link ModelQuery.whereClassification} matches: a record's `model_classification` (either part may be left out). */
+export interface ClassificationFilter {
+  /** `image`, `text`, `video`, `audio`, `rendered_3d`, or a registered domain. */
+  readonly domain?: ModelDomain | (string & {})
+  /** `generation`, `post_processing`, ..., or a registered purpose. */
+  readonly purpose?: ModelPurpose | (string & {})
+}
 
-interface QueryDefinition<C extends ModelReferenceCategory> {
-  readonly category: C
-  readonly load: () => Promise<ModelMap<C>>
+/** A matching record with the id of the source it came from (`'horde'` or a provider's id). */
+export interface RecordWithSource<R> {
+  readonly record: R
+  readonly source: string
+}
+
+/** How each selected source answered the read, by id. */
+export type SourceStatus = Readonly<Record<string, SourceOutcome['status']>>
+
+// Filters see where a record came from, for `whereSource`.
+type Predicate<R> = (record: R, provenance: Provenance) => boolean
+
+interface QueryDefinition<C extends ModelReferenceCategory, K extends C | undefined> {
+  readonly category: K
+  readonly load: () => Promise<LoadedRecords<RecordFor<C>>>
   readonly filters: readonly Predicate<RecordFor<C>>[]
   readonly order: readonly { readonly field: string; readonly descending: boolean }[]
   readonly skip: number
@@ -68,34 +88,53 @@ function field(record: unknown, name: string): unknown {
   return own.call(record, name) ? (record as Record<string, unknown>)[name] : undefined
 }
 
+const CLASSIFICATION_KEYS: readonly string[] = ['domain', 'purpose']
+
+/** The provenance of a query's records, or a clear error where it cannot be known. */
+function known(provenance: Provenance): Provenance & { readonly sources: readonly SourceOutcome[] } {
+  if (provenance.sources === undefined) {
+    throw new Error('queryAll() over several sources has no per-record provenance: use query(reader, category, { source }).')
+  }
+  return provenance as Provenance & { readonly sources: readonly SourceOutcome[] }
+}
+
+function sourceOf(provenance: Provenance, record: { readonly name: string }): string {
+  return known(provenance).sourceOf(record.name)!
+}
+
 /**
- * An immutable, lazily evaluated query over one category's records: every method returns a
- * new query, and nothing is read until a terminal (`toArray`, `first`, `count`, `distinct`,
- * `groupBy`) runs. Evaluation follows upstream: filters, then de-duplication by name (the first
- * wins), then sorting (missing values last), then `offset`, then `limit`.
+ * An immutable, lazily evaluated query over one category's records (or, from `queryAll`, every
+ * category's): every method returns a new query, and nothing is read until a terminal
+ * (`toArray`, `first`, `count`, `distinct`, `groupBy`, the provenance terminals) runs.
+ * Evaluation follows upstream: filters, then de-duplication by name (the first wins), then
+ * sorting (missing values last), then `offset`, then `limit`. The provenance terminals
+ * (`toArrayWithSource`, `sources`, `groupBySource`, `duplicateNames`) describe exactly the
+ * records `toArray` returns; `sourceStatus` and `failedSources` describe the read.
+ *
+ * `K` is the type of {@link ModelQuery.category}: the category, or `undefined` for `queryAll`.
  *
  * @example
  * ```ts
  * const newest = await query(client, 'image_generation').forBaseline('SDXL').excludeNsfw().orderBy('name').limit(10).toArray()
  * ```
  */
-export class ModelQuery<C extends ModelReferenceCategory> {
+export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefined = C> {
   /** @internal */
-  protected readonly state: QueryDefinition<C>
+  protected readonly state: QueryDefinition<C, K>
 
   /** @internal Use `query(client, category)`. */
-  constructor(state: QueryDefinition<C>) {
+  constructor(state: QueryDefinition<C, K>) {
     this.state = state
   }
 
-  /** The category queried. */
-  get category(): C {
+  /** The category queried; `undefined` for a query of every category (`queryAll`). */
+  get category(): K {
     return this.state.category
   }
 
   /** @internal A copy of this query (of the same class) with some state changed. */
-  protected with(changes: Partial<QueryDefinition<C>>): this {
-    const Query = this.constructor as new (state: QueryDefinition<C>) => this
+  protected with(changes: Partial<QueryDefinition<C, K>>): this {
+    const Query = this.constructor as new (state: QueryDefinition<C, K>) => this
     return new Query({ ...this.state, ...changes })
   }
 
@@ -119,7 +158,45 @@ export class ModelQuery<C extends ModelReferenceCategory> {
 
   /** Keeps records for which `predicate` returns true. */
   filter(predicate: (record: RecordFor<C>) => boolean): this {
-    return this.and(predicate)
+    return this.and((record) => predicate(record))
+  }
+
+  /**
+   * Keeps records of a domain and/or purpose (their `model_classification`), as upstream's
+   * `where_classification`; a part left out (or `undefined`) is not filtered on.
+   *
+   * @example
+   * ```ts
+   * const upscalers = await queryAll(client).whereClassification({ domain: 'image', purpose: 'post_processing' }).toArray()
+   * ```
+   * @throws {TypeError} for a key other than `domain` and `purpose` (upstream's keyword arguments).
+   */
+  whereClassification(classification: ClassificationFilter): this {
+    for (const key of Object.keys(classification)) {
+      if (!CLASSIFICATION_KEYS.includes(key)) throw new TypeError(`whereClassification() takes domain and purpose, not ${JSON.stringify(key)}.`)
+    }
+    const { domain, purpose } = classification
+    return this.and((record) => {
+      const actual = field(record, 'model_classification')
+      if (typeof actual !== 'object' || actual === null) return false
+      return (domain === undefined || field(actual, 'domain') === domain) && (purpose === undefined || field(actual, 'purpose') === purpose)
+    })
+  }
+
+  /**
+   * Keeps records that came from one of the given sources (`'horde'` or a provider's id), as
+   * upstream's `where_source`. Which source a record came from is decided by the read's
+   * precedence: a name several sources had counts as the first one's.
+   *
+   * @example
+   * ```ts
+   * const beta = await query(client, 'image_generation', { source: 'any' }).whereSource('pending').toArray()
+   * ```
+   * @throws {TypeError} without an id.
+   */
+  whereSource(...sourceIds: string[]): this {
+    if (sourceIds.length === 0) throw new TypeError("whereSource() needs at least one source id, such as 'horde'.")
+    return this.and((record, provenance) => sourceIds.includes(sourceOf(provenance, record)))
   }
 
   /** Keeps records with at least one of the tags (categories whose records have `tags` only). */
@@ -154,14 +231,21 @@ export class ModelQuery<C extends ModelReferenceCategory> {
     return this.with({ skip: count })
   }
 
-  /** Runs the query over the given records, synchronously (the terminals run it over the loaded category). */
-  run(records: ModelMap<C> | Iterable<RecordFor<C>>): RecordFor<C>[] {
+  /**
+   * Runs the query over the given records, synchronously (the terminals run it over the loaded
+   * category): a records map, a list, or records with their provenance (a result). Records
+   * given without provenance count as one source, `'horde'`.
+   */
+  run(records: QueryInput<C> | Iterable<RecordFor<C>>): RecordFor<C>[] {
+    return this.#select(loadedFrom<C>(records))
+  }
+
+  #select({ records, provenance }: LoadedRecords<RecordFor<C>>): RecordFor<C>[] {
     const { filters, order, skip, take } = this.state
-    const all: Iterable<RecordFor<C>> = Symbol.iterator in records ? (records as Iterable<RecordFor<C>>) : Object.values(records as ModelMap<C>)
     const seen = new Set<string>()
     const kept: RecordFor<C>[] = []
-    for (const record of all) {
-      if (!filters.every((predicate) => predicate(record))) continue
+    for (const record of records) {
+      if (!filters.every((predicate) => predicate(record, provenance))) continue
       if (seen.has(record.name)) continue
       seen.add(record.name)
       kept.push(record)
@@ -184,9 +268,15 @@ export class ModelQuery<C extends ModelReferenceCategory> {
     return kept.slice(skip, take === undefined ? undefined : skip + take)
   }
 
+  /** The matching records and the provenance of the read. */
+  async #evaluate(): Promise<{ records: RecordFor<C>[]; provenance: Provenance }> {
+    const loaded = await this.state.load()
+    return { records: this.#select(loaded), provenance: loaded.provenance }
+  }
+
   /** The matching records. */
   async toArray(): Promise<RecordFor<C>[]> {
-    return this.run(await this.state.load())
+    return (await this.#evaluate()).records
   }
 
   /** The first matching record, or `undefined`. */
@@ -212,6 +302,61 @@ export class ModelQuery<C extends ModelReferenceCategory> {
   /** The matching records grouped by a field's value, groups in order of first appearance. */
   async groupBy<F extends FieldOf<C>>(name: F): Promise<Map<RecordFor<C>[F] | undefined, RecordFor<C>[]>> {
     return group(await this.toArray(), (record) => field(record, name) as RecordFor<C>[F] | undefined)
+  }
+
+  /**
+   * The matching records, each with the source it came from (upstream's `to_list_with_source`).
+   *
+   * @example
+   * ```ts
+   * for (const { record, source } of await query(client, 'image_generation', { source: 'any' }).toArrayWithSource()) console.log(source, record.name)
+   * ```
+   */
+  async toArrayWithSource(): Promise<RecordWithSource<RecordFor<C>>[]> {
+    const { records, provenance } = await this.#evaluate()
+    return records.map((record) => ({ record, source: sourceOf(provenance, record) }))
+  }
+
+  /** The distinct sources of the matching records, in the order the records come. */
+  async sources(): Promise<string[]> {
+    const { records, provenance } = await this.#evaluate()
+    return [...new Set(records.map((record) => sourceOf(provenance, record)))]
+  }
+
+  /** The matching records grouped by the source they came from, groups in order of first appearance. */
+  async groupBySource(): Promise<Map<string, RecordFor<C>[]>> {
+    const { records, provenance } = await this.#evaluate()
+    return group(records, (record) => sourceOf(provenance, record))
+  }
+
+  /**
+   * Names of matching records that more than one selected source had (the first source's
+   * record is the one kept), in the order the records come: upstream's `duplicate_names`.
+   */
+  async duplicateNames(): Promise<string[]> {
+    const { records, provenance } = await this.#evaluate()
+    const { collisionsOf } = known(provenance)
+    return records.filter((record) => (collisionsOf(record.name)?.length ?? 0) > 1).map((record) => record.name)
+  }
+
+  /** `true` when {@link ModelQuery.duplicateNames} would name any. */
+  async hasDuplicateNames(): Promise<boolean> {
+    return (await this.duplicateNames()).length > 0
+  }
+
+  /**
+   * How each selected source answered the read (`ok`, `empty` or `error`), by id: upstream's
+   * `source_status`. The object has no prototype, so any provider id is a plain key.
+   */
+  async sourceStatus(): Promise<SourceStatus> {
+    const status: Record<string, SourceOutcome['status']> = Object.create(null)
+    for (const outcome of known((await this.state.load()).provenance).sources) status[outcome.id] = outcome.status
+    return status
+  }
+
+  /** The ids of the selected sources that failed (`status: 'error'`), in precedence order: upstream's `failed_sources`. */
+  async failedSources(): Promise<string[]> {
+    return known((await this.state.load()).provenance).sources.filter((outcome) => outcome.status === 'error').map((outcome) => outcome.id)
   }
 }
 
@@ -297,33 +442,94 @@ export type QueryFor<C extends ModelReferenceCategory> = C extends 'image_genera
       ? ControlNetQuery
       : ModelQuery<C>
 
-/** Creates the query of a category over any loader of its records (your own copy, a test's records). */
-export function createQuery<C extends ModelReferenceCategory>(category: C, load: () => Promise<ModelMap<C>>): QueryFor<C> {
+/**
+ * Creates the query of a category over any loader: your own copy, a test's records, another
+ * store. The loader returns either the records keyed by name (they count as one source,
+ * `'horde'`), or records with their provenance ({@link RecordsWithProvenance}: a
+ * `ModelReferenceResult`, or `{ models, sources?, recordSources?, collisions? }` of your own),
+ * which the provenance terminals (`toArrayWithSource`, `sources`, `duplicateNames`,
+ * `sourceStatus`, ...) report. The two are told apart by `models`: a map of records never has a
+ * string `name`, a record (one named `models`) always does.
+ *
+ * @example
+ * ```ts
+ * const mine = createQuery('image_generation', async () => ({ models: myRecords, sources: [{ id: 'mine', status: 'ok', recordCount: 2 }] }))
+ * await mine.whereSource('mine').count()
+ * ```
+ * @throws {UnknownCategoryError} for a name that is not a category.
+ */
+export function createQuery<C extends ModelReferenceCategory>(category: C, load: () => QueryInput<C> | Promise<QueryInput<C>>): QueryFor<C> {
   assertCategory(category)
-  const state: QueryDefinition<C> = { category, load, filters: [], order: [], skip: 0, take: undefined }
+  const state: QueryDefinition<C, C> = { category, load: async () => loadedFrom<C>(await load()), filters: [], order: [], skip: 0, take: undefined }
   const Query = category === 'image_generation' ? ImageGenerationQuery : category === 'text_generation' ? TextGenerationQuery : category === 'controlnet' ? ControlNetQuery : ModelQuery
-  return new (Query as unknown as new (s: QueryDefinition<C>) => QueryFor<C>)(state)
+  return new (Query as unknown as new (s: QueryDefinition<C, C>) => QueryFor<C>)(state)
 }
 
-/** What a query reads its records through: a client, the manager, or anything with the same `getModelReference`. */
-export type ModelReferenceReader = Pick<ModelReferenceClient, 'getModelReference'>
+/** What a query reads its records through: a client, the manager, or anything with the same `getModelReferenceResult`. */
+export type ModelReferenceReader = Pick<ModelReferenceClient, 'getModelReferenceResult'>
+
+/** Options of {@link query}. */
+export interface QueryOptions {
+  /** Which sources the records come from (`'horde'`, `'any'`, a provider's id, or a list; see `SourceSelector`). @default 'horde' */
+  readonly source?: SourceSelector
+}
 
 /**
- * A query over a category's records, read through `reader` (a client or the manager): immutable
- * and lazy; its terminals load the category (through the cache) when they run. Image, text and
- * ControlNet queries have shortcuts of their own (`forBaseline`, `excludeQuantized`, `forStyle`, ...).
+ * A query over a category's records, read through `reader` (a client or the manager) with
+ * `getModelReferenceResult(category, { source })`: immutable and lazy; its terminals load the
+ * category (through the cache) when they run, and its provenance terminals report where each
+ * record came from. Image, text and ControlNet queries have shortcuts of their own
+ * (`forBaseline`, `excludeQuantized`, `forStyle`, ...).
  *
  * @example
  * ```ts
  * import { query } from '@horde-model-reference/core/query'
  * const sdxl = await query(client, 'image_generation').forBaseline('SDXL').excludeNsfw().orderBy('name').toArray()
+ * const failed = await query(client, 'image_generation', { source: 'any' }).failedSources()
  * ```
  * @throws {UnknownCategoryError} for a name that is not a category.
  */
-export function query<C extends ModelReferenceCategory>(reader: ModelReferenceReader, category: C): QueryFor<C>
-export function query(reader: ModelReferenceReader, category: string): ModelQuery<ModelReferenceCategory>
-export function query(reader: ModelReferenceReader, category: string): ModelQuery<ModelReferenceCategory> {
-  if (typeof reader?.getModelReference !== 'function') throw new TypeError('query() needs a client (or the manager) as its first argument: query(client, category).')
+export function query<C extends ModelReferenceCategory>(reader: ModelReferenceReader, category: C, options?: QueryOptions): QueryFor<C>
+export function query(reader: ModelReferenceReader, category: string, options?: QueryOptions): ModelQuery<ModelReferenceCategory>
+export function query(reader: ModelReferenceReader, category: string, options: QueryOptions = {}): ModelQuery<ModelReferenceCategory> {
+  if (typeof reader?.getModelReferenceResult !== 'function') throw new TypeError('query() needs a client (or the manager) as its first argument: query(client, category).')
   assertCategory(category)
-  return createQuery(category, () => reader.getModelReference(category)) as ModelQuery<ModelReferenceCategory>
+  const read: ReadOptions = options.source === undefined ? {} : { source: options.source }
+  return createQuery(category, () => reader.getModelReferenceResult(category, read)) as ModelQuery<ModelReferenceCategory>
+}
+
+/** What {@link queryAll} reads through: a client, the manager, or anything with the same `getAllModelReferences`. */
+export type AllModelReferencesReader = Pick<ModelReferenceClient, 'getAllModelReferences'>
+
+/** The query of {@link queryAll}: records of any category, and no single `category`. */
+export type AllModelsQuery = ModelQuery<ModelReferenceCategory, undefined>
+
+/**
+ * A query over every category's records (upstream's `query_all`), read through
+ * `reader.getAllModelReferences(options)`: a category that cannot be loaded is left out, as that
+ * read does. Records are taken in upstream's category order (`MODEL_REFERENCE_CATEGORIES`), so a
+ * name in two categories keeps the first category's record. Its records are of any category, so
+ * `where` and `orderBy` accept the fields every record has.
+ *
+ * The maps `getAllModelReferences` returns do not say which source gave each record: with a
+ * selector naming one source (`'horde'`, the default, or one provider) every record is that
+ * source's; with `'any'` or a list of several, the provenance terminals and `whereSource` throw.
+ *
+ * @example
+ * ```ts
+ * import { queryAll } from '@horde-model-reference/core/query'
+ * const restorers = await queryAll(client).whereClassification({ purpose: 'post_processing' }).orderBy('name').toArray()
+ * ```
+ */
+export function queryAll(reader: AllModelReferencesReader, options: ReadOptions = {}): AllModelsQuery {
+  if (typeof reader?.getAllModelReferences !== 'function') throw new TypeError('queryAll() needs a client (or the manager) as its first argument: queryAll(client).')
+  const source = soleSource(options.source)
+  const load = async (): Promise<LoadedRecords<AnyModelRecord>> => {
+    const all = (await reader.getAllModelReferences(options)) as Readonly<Partial<Record<ModelReferenceCategory, ModelMap<ModelReferenceCategory>>>>
+    // The object's key order is the read's; upstream's category order decides which record of a repeated name wins.
+    const records = MODEL_REFERENCE_CATEGORIES.flatMap((category) => (all[category] === undefined ? [] : Object.values(all[category])))
+    const outcome: SourceOutcome | undefined = source === undefined ? undefined : { id: source, status: records.length > 0 ? 'ok' : 'empty', recordCount: records.length }
+    return { records, provenance: outcome === undefined ? UNKNOWN_PROVENANCE : singleSource([outcome]) }
+  }
+  return new ModelQuery<ModelReferenceCategory, undefined>({ category: undefined, load, filters: [], order: [], skip: 0, take: undefined })
 }

@@ -1,14 +1,22 @@
 // `@horde-model-reference/core/query`: the query builder.
 export {
   query,
+  queryAll,
   createQuery,
   ModelQuery,
   ImageGenerationQuery,
   TextGenerationQuery,
   ControlNetQuery,
+  type AllModelReferencesReader,
+  type AllModelsQuery,
+  type ClassificationFilter,
   type Comparison,
   type FieldOf,
   type ModelReferenceReader,
   type QueryFor,
+  type QueryOptions,
+  type RecordWithSource,
+  type SourceStatus,
   type TaggedCategory,
 } from './builder.js'
+export type { QueryInput, RecordsWithProvenance } from './provenance.js'

@@ -92,6 +92,19 @@ export function getAllImageBaselines(): readonly ImageBaselineDescriptor[] {
   return [...baselines.values()]
 }
 
+/**
+ * The registered baselines trained at `pixels` (the side of the square), in registration order:
+ * upstream's `get_baselines_by_resolution`. Registered baselines are included.
+ *
+ * @example
+ * ```ts
+ * getBaselinesByNativeResolution(768).map((b) => b.name) // ['stable_diffusion_2_768']
+ * ```
+ */
+export function getBaselinesByNativeResolution(pixels: number): readonly ImageBaselineDescriptor[] {
+  return [...baselines.values()].filter((descriptor) => descriptor.nativeResolution === pixels)
+}
+
 /** The frozen enum of a registry's built-in members: each value equals its key. */
 function enumOf<const T extends readonly string[]>(builtIn: T): { readonly [K in T[number]]: K } {
   return Object.freeze(Object.fromEntries(builtIn.map((value) => [value, value]))) as { readonly [K in T[number]]: K }
@@ -142,8 +155,12 @@ export const CONTROLNET_STYLE = /* @__PURE__ */ enumOf(CONTROLNET_STYLES)
 export type ControlNetStyle = keyof typeof CONTROLNET_STYLE
 /** Model domains (`MODEL_DOMAIN`). */
 export const MODEL_DOMAIN = /* @__PURE__ */ enumOf(DOMAINS)
+/** A model domain upstream knows. */
+export type ModelDomain = keyof typeof MODEL_DOMAIN
 /** Model purposes (`MODEL_PURPOSE`). */
 export const MODEL_PURPOSE = /* @__PURE__ */ enumOf(PURPOSES)
+/** A model purpose upstream knows. */
+export type ModelPurpose = keyof typeof MODEL_PURPOSE
 
 /** `true` for a registered model style. */
 export const isKnownModelStyle = (value: string): boolean => styles.has(value)
@@ -161,3 +178,30 @@ export const registerModelDomain = (value: string): void => register(domains, va
 export const isKnownModelPurpose = (value: string): boolean => purposes.has(value)
 /** Registers a model purpose. */
 export const registerModelPurpose = (value: string): void => register(purposes, value)
+
+// The list is written inside the call: a spread or a shared constant would keep it in bundles
+// that never use tags (a bundler cannot prove iterating an array free of side effects).
+/**
+ * The tags upstream knows from the start (`KNOWN_TAGS`), in its order; {@link getKnownTags}
+ * adds those registered since. Records may carry any tag: none is checked against this list, as
+ * upstream.
+ */
+export const KNOWN_TAGS = /* @__PURE__ */ Object.freeze(['anime', 'manga', 'cyberpunk', 'tv show', 'booru', 'retro', 'character', 'hentai', 'scenes', 'low poly', 'cg', 'sketch', 'high resolution', 'landscapes', 'comic', 'cartoon', 'painting', 'game'] as const)
+/** A tag of upstream's initial registry. */
+export type KnownTag = (typeof KNOWN_TAGS)[number]
+const tags = /* @__PURE__ */ new Set<string>(KNOWN_TAGS)
+/** `true` for a tag of upstream's initial list or a registered one (exact, case-sensitive match). */
+export const isKnownTag = (value: string): boolean => tags.has(value)
+/**
+ * Registers a tag (upstream's `register_tag`): {@link isKnownTag} and {@link getKnownTags} then
+ * know it. Tags in records are never validated, so this only feeds those two.
+ *
+ * @example
+ * ```ts
+ * registerTag('pixel art')
+ * isKnownTag('pixel art') // true
+ * ```
+ */
+export const registerTag = (value: string): void => register(tags, value)
+/** Every known tag: upstream's initial list, then those registered, in registration order (upstream's `get_known_tags`). */
+export const getKnownTags = (): readonly string[] => Object.freeze([...tags])
