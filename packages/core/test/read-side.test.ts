@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createModelReferenceClient, isSourcesUnavailableError, isUnknownCategoryError, MODEL_REFERENCE_CATEGORIES, ModelReferenceManager, type UnknownCategoryError } from '../src/index.js'
 import { createStaticProvider } from '../src/providers/index.js'
+import { query } from '../src/query/index.js'
+import { getRawModel, getRawModelReference } from '../src/raw.js'
 import { DEFAULT_LAST_UPDATED, SERVER_ONLY_CATEGORY } from '../../../e2e/reference-server.js'
 import { useReferenceServer } from './helpers/setup.js'
 
@@ -68,6 +70,17 @@ describe('live categories', () => {
     expect(isUnknownCategoryError(githubOnly)).toBe(true)
   })
 
+  it("a server's category works through query() and the raw reads too; a name neither knows rejects at the terminal", async () => {
+    const client = ctx.client()
+    expect(await query(client, SERVER_ONLY_CATEGORY).whereClassification({ domain: 'rendered_3d' }).count()).toBe(2)
+    const raw = await getRawModelReference(client, SERVER_ONLY_CATEGORY)
+    expect(raw).toMatchObject({ source: 'primary', format: 'json' })
+    expect(Object.keys(raw.data as object)).toEqual(['Mesh Maker', 'Voxel Forge'])
+    const unknown = query(client, 'made_up_category')
+    await expect(unknown.toArray()).rejects.toSatisfy(isUnknownCategoryError)
+    await expect(getRawModelReference(client, 'made_up_category')).rejects.toSatisfy(isUnknownCategoryError)
+  })
+
   it('names that cannot be a category (they go into URLs and keys) are not taken from the server', async () => {
     ctx.server.fault('/model_categories', { kind: 'body', body: JSON.stringify(['blip', '__proto__', '../etc', 'UPPER', 'a b', 'x'.repeat(100), 'fine_one']) })
     expect(await ctx.client().getModelCategories()).toEqual(['blip', 'fine_one'])
@@ -101,6 +114,67 @@ describe('metadata', () => {
     expect((await client.getModelReferenceResult('blip')).lastUpdated).toBeUndefined()
     // A refresh asks last_updated before downloading, and records it.
     expect((await client.getModelReferenceResult('blip')).lastUpdated).toBe(DEFAULT_LAST_UPDATED)
+  })
+})
+
+describe('getMetadata and isWarm', () => {
+  it("getMetadata(category) is the primary's metadata of it, frozen, unknown fields kept", async () => {
+    ctx.server.setLastUpdated('blip', DEFAULT_LAST_UPDATED + 9)
+    const metadata = await ctx.client().getMetadata('blip')
+    expect(metadata).toMatchObject({ category: 'blip', last_updated: DEFAULT_LAST_UPDATED + 9, total_models: 3, backend_type: 'FileSystemBackend', last_operation_type: 'update' })
+    expect(Object.isFrozen(metadata)).toBe(true)
+    expect(ctx.server.requests.map((r) => r.path)).toEqual(['/api/model_references/v2/metadata/blip'])
+  })
+
+  it('null when the server keeps none (a replica, 503), the answer is not metadata of that category, or GitHub only', async () => {
+    ctx.server.fault('/metadata/blip', { kind: 'status', status: 503 }, 1)
+    expect(await ctx.client().getMetadata('blip')).toBeNull()
+    ctx.server.fault('/metadata/blip', { kind: 'body', body: JSON.stringify({ category: 'clip', last_updated: 1 }) }, 1)
+    expect(await ctx.client().getMetadata('blip')).toBeNull()
+    ctx.server.fault('/metadata/blip', { kind: 'body', body: JSON.stringify({ category: 'blip', last_updated: 'yesterday' }) }, 1)
+    expect(await ctx.client().getMetadata('blip')).toBeNull()
+    ctx.server.fault('/metadata/blip', { kind: 'body', body: '<html>busy</html>' }, 1)
+    expect(await ctx.client().getMetadata('blip')).toBeNull()
+    expect(await ctx.client({ primaryUrl: null }).getMetadata('blip')).toBeNull()
+    ctx.server.primaryDown({ kind: 'reset' })
+    expect(isSourcesUnavailableError(await ctx.client().getMetadata('blip').catch((e: unknown) => e))).toBe(true)
+    await expect(ctx.client().getMetadata('made_up_category')).rejects.toSatisfy(isUnknownCategoryError)
+  })
+
+  it('isWarm: true only while every category has a fresh copy in memory', async () => {
+    const client = ctx.client()
+    expect(client.isWarm).toBe(false)
+    await client.getModelReference('blip')
+    expect(client.isWarm).toBe(false)
+    await client.getAllModelReferences()
+    expect(client.isWarm).toBe(true)
+    client.invalidate('clip')
+    expect(client.isWarm).toBe(false)
+  })
+})
+
+describe('getRawModel', () => {
+  it('one record as the source sent it, by key or by name; null when it has none', async () => {
+    const client = ctx.client()
+    const albedo = await getRawModel(client, 'image_generation', 'AlbedoBase XL (SDXL)')
+    expect(albedo).toMatchObject({ source: 'primary', key: 'AlbedoBase XL (SDXL)', data: { name: 'AlbedoBase XL (SDXL)', baseline: 'stable_diffusion_xl' } })
+    // Found by its name although the file keys it otherwise.
+    expect(await getRawModel(client, 'controlnet', 'control_qr_xl')).toMatchObject({ key: 'control_qr_sdxl', data: { name: 'control_qr_xl' } })
+    expect(await getRawModel(client, 'image_generation', 'No Such Model')).toBeNull()
+    expect(await getRawModel(client, 'image_generation', '__proto__')).toBeNull()
+    expect(await getRawModel(client, 'image_generation', 'constructor')).toBeNull()
+  })
+
+  it("a text model from GitHub is its CSV row, cells by column", async () => {
+    ctx.server.primaryDown({ kind: 'status', status: 503 })
+    const client = ctx.client({ retries: 0 })
+    const names = Object.keys(await client.getModelReference('text_generation'))
+    const row = await getRawModel(client, 'text_generation', names[0]!)
+    expect(row).toMatchObject({ source: 'github', key: names[0] })
+    expect(row).not.toHaveProperty('format')
+    expect((row!.data as Record<string, string>).name).toBe(names[0])
+    expect(Object.getPrototypeOf(row!.data)).toBeNull()
+    expect(await getRawModel(client, 'text_generation', 'no/such-model')).toBeNull()
   })
 })
 

@@ -1,5 +1,5 @@
 import type { ReadOptions, SourceOutcome, SourceSelector } from '../cache/result.js'
-import { assertCategory, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
+import { assertCategory, isServerCategory, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceClient } from '../client.js'
 import { getBaseModelName, hasBackendPrefix, getTextBackends, isQuantizedModelName } from '../convert/text-names.js'
 import type { AnyModelRecord, ModelMap, RecordFor } from '../records/types.js'
@@ -459,7 +459,12 @@ export type QueryFor<C extends ModelReferenceCategory> = C extends 'image_genera
  * @throws {UnknownCategoryError} for a name that is not a category.
  */
 export function createQuery<C extends ModelReferenceCategory>(category: C, load: () => QueryInput<C> | Promise<QueryInput<C>>): QueryFor<C> {
-  assertCategory(category)
+  // A category a server listed (read as generic records) is one too.
+  if (!isServerCategory(category)) assertCategory(category)
+  return build(category, load)
+}
+
+function build<C extends ModelReferenceCategory>(category: C, load: () => QueryInput<C> | Promise<QueryInput<C>>): QueryFor<C> {
   const state: QueryDefinition<C, C> = { category, load: async () => loadedFrom<C>(await load()), filters: [], order: [], skip: 0, take: undefined }
   const Query = category === 'image_generation' ? ImageGenerationQuery : category === 'text_generation' ? TextGenerationQuery : category === 'controlnet' ? ControlNetQuery : ModelQuery
   return new (Query as unknown as new (s: QueryDefinition<C, C>) => QueryFor<C>)(state)
@@ -487,15 +492,18 @@ export interface QueryOptions {
  * const sdxl = await query(client, 'image_generation').forBaseline('SDXL').excludeNsfw().orderBy('name').toArray()
  * const failed = await query(client, 'image_generation', { source: 'any' }).failedSources()
  * ```
- * @throws {UnknownCategoryError} for a name that is not a category.
+ * A category the SDK does not know is left to the read: its terminals reject with
+ * `UnknownCategoryError` unless the client's server lists it (then it is read as generic records).
+ *
+ * @throws {TypeError} when `reader` is not a client.
  */
 export function query<C extends ModelReferenceCategory>(reader: ModelReferenceReader, category: C, options?: QueryOptions): QueryFor<C>
 export function query(reader: ModelReferenceReader, category: string, options?: QueryOptions): ModelQuery<ModelReferenceCategory>
 export function query(reader: ModelReferenceReader, category: string, options: QueryOptions = {}): ModelQuery<ModelReferenceCategory> {
   if (typeof reader?.getModelReferenceResult !== 'function') throw new TypeError('query() needs a client (or the manager) as its first argument: query(client, category).')
-  assertCategory(category)
+  if (typeof category !== 'string') assertCategory(category)
   const read: ReadOptions = options.source === undefined ? {} : { source: options.source }
-  return createQuery(category, () => reader.getModelReferenceResult(category, read)) as ModelQuery<ModelReferenceCategory>
+  return build(category as ModelReferenceCategory, () => reader.getModelReferenceResult(category, read)) as ModelQuery<ModelReferenceCategory>
 }
 
 /** What {@link queryAll} reads through: a client, the manager, or anything with the same `getAllModelReferences`. */
