@@ -5,6 +5,7 @@ import { abortable } from './abort.js'
 import { FUTURE_TOLERANCE_MS, isFresh, isUsable, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
 import {
   CategoryView,
+  type AllModelReferenceResults,
   type AllModelReferences,
   type AnyModelMap,
   type CategoryListener,
@@ -359,6 +360,19 @@ export class ModelReferenceClient {
    * @throws {SourcesUnavailableError} (the first category's) when no category could be loaded.
    */
   async getAllModelReferences(options: ReadOptions = {}): Promise<AllModelReferences> {
+    const results = await this.getAllModelReferenceResults(options)
+    const all: Record<string, unknown> = {}
+    for (const [category, result] of Object.entries(results)) all[category] = result!.models
+    return all as AllModelReferences
+  }
+
+  /**
+   * Like {@link getAllModelReferences}, but each category's whole result (`source`, `stale`,
+   * `issues`, `sources`, `recordSources`, ...), frozen: what `queryAll` reads.
+   *
+   * @throws the first failure when no category could be read.
+   */
+  async getAllModelReferenceResults(options: ReadOptions = {}): Promise<AllModelReferenceResults> {
     const { signal } = options
     signal?.throwIfAborted()
     // One listener on the caller's signal, fanned out to one signal per category.
@@ -378,14 +392,14 @@ export class ModelReferenceClient {
     settled.forEach((outcome, index) => {
       const category = FETCHABLE[index]!
       if (outcome.status === 'fulfilled') {
-        all[category] = outcome.value.models
+        all[category] = outcome.value
       } else {
         firstError ??= outcome.reason
         this.#emit({ type: 'error', category, error: outcome.reason })
       }
     })
     if (Object.keys(all).length === 0 && firstError !== undefined) throw firstError
-    return all as AllModelReferences
+    return Object.freeze(all) as AllModelReferenceResults
   }
 
   /**

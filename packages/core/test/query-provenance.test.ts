@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { MODEL_REFERENCE_CATEGORIES, type AllModelReferences, type AnyModelRecord, type ImageGenerationModelRecord, type ModelMap, type ModelReferenceResult, type ReadOptions, type SourceOutcome } from '../src/index.js'
+import { MODEL_REFERENCE_CATEGORIES, type AllModelReferenceResults, type AnyModelRecord, type ImageGenerationModelRecord, type ModelMap, type ModelReferenceResult, type ReadOptions, type SourceOutcome } from '../src/index.js'
 import { createQuery, query, queryAll } from '../src/query/index.js'
+import { staticProviderFromRaw } from '../src/providers/index.js'
 import { validateRecords } from '../src/convert/index.js'
 import { fixtureJson } from '../../../e2e/fixtures.js'
 import { useReferenceServer } from './helpers/setup.js'
@@ -185,7 +186,7 @@ describe('queryAll', () => {
   it('a name in two categories keeps the record of the earlier category in upstream’s order, whatever order the read returned', async () => {
     const blip = validateRecords('blip', { Shared: { name: 'Shared' } }).models
     const text = validateRecords('text_generation', { Shared: { name: 'Shared', parameters: 7e9, nsfw: false }, Other: { name: 'Other', parameters: 1e9, nsfw: false } }).models
-    const reader = { getAllModelReferences: async () => ({ text_generation: text, blip }) as AllModelReferences }
+    const reader = { getAllModelReferenceResults: async () => ({ text_generation: { models: text }, blip: { models: blip } }) as unknown as AllModelReferenceResults }
     const all = await queryAll(reader).toArray()
     expect(all.map((r) => [r.name, r.record_type])).toEqual([
       ['Shared', 'blip'],
@@ -195,24 +196,43 @@ describe('queryAll', () => {
     expect((await queryAll(reader).where({ record_type: 'text_generation' }).toArray()).map((r) => r.name)).toEqual(['Shared', 'Other'])
   })
 
-  it('passes its options to getAllModelReferences; one named source owns every record, several make provenance unknowable', async () => {
+  it('passes its options to getAllModelReferenceResults; each record has its category result\'s source, and each source sums its categories', async () => {
     const calls: (ReadOptions | undefined)[] = []
-    const blip = validateRecords('blip', { One: { name: 'One' } }).models as ModelMap<'blip'>
+    const blip = validateRecords('blip', { One: { name: 'One' }, Two: { name: 'Two' } }).models as ModelMap<'blip'>
+    const clip = validateRecords('clip', { Three: { name: 'Three' }, One: { name: 'One' } }).models as ModelMap<'clip'>
+    const failure = new Error('lab is down')
     const reader = {
-      getAllModelReferences: async (options?: ReadOptions) => {
+      getAllModelReferenceResults: async (options?: ReadOptions) => {
         calls.push(options)
-        return { blip } as AllModelReferences
+        if (options?.source === undefined) return { blip: { models: blip } } as unknown as AllModelReferenceResults
+        return {
+          // blip: both sources gave records; clip: the lab failed.
+          blip: { models: blip, sources: [{ id: 'horde', status: 'ok', recordCount: 1 }, { id: 'lab', status: 'ok', recordCount: 1 }], recordSources: { One: 'horde', Two: 'lab' } },
+          clip: { models: clip, sources: [{ id: 'horde', status: 'ok', recordCount: 2 }, { id: 'lab', status: 'error', recordCount: 0, error: failure }] },
+        } as unknown as AllModelReferenceResults
       },
     }
     expect(await queryAll(reader).sources()).toEqual(['horde'])
-    expect(await queryAll(reader, { source: 'pending' }).toArrayWithSource()).toEqual([{ record: blip.One, source: 'pending' }])
-    expect({ ...(await queryAll(reader, { source: ['pending'] }).sourceStatus()) }).toEqual({ pending: 'ok' })
     const any = queryAll(reader, { source: 'any' })
-    expect(await any.count()).toBe(1)
-    await expect(any.toArrayWithSource()).rejects.toThrow(/no per-record provenance/)
-    await expect(any.whereSource('horde').count()).rejects.toThrow(/no per-record provenance/)
-    await expect(queryAll(reader, { source: ['horde', 'pending'] }).failedSources()).rejects.toThrow(/no per-record provenance/)
-    expect(calls.map((o) => o?.source)).toEqual([undefined, 'pending', ['pending'], 'any', 'any', 'any', ['horde', 'pending']])
+    expect(await any.count()).toBe(3)
+    expect((await any.toArrayWithSource()).map(({ record, source }) => [record.name, record.record_type, source])).toEqual([
+      ['One', 'blip', 'horde'],
+      ['Two', 'blip', 'lab'],
+      ['Three', 'clip', 'horde'],
+    ])
+    expect((await any.whereSource('lab').toArray()).map((r) => r.name)).toEqual(['Two'])
+    expect({ ...(await any.sourceStatus()) }).toEqual({ horde: 'ok', lab: 'ok' })
+    expect(await any.failedSources()).toEqual([])
+    expect(calls.map((o) => o?.source)).toEqual([undefined, 'any', 'any', 'any', 'any', 'any'])
     expect(queryAll(reader).category).toBeUndefined()
+  })
+
+  it('through a real client with a provider: whereSource and sourceStatus over every category', async () => {
+    const client = ctx.client()
+    client.registerProvider(staticProviderFromRaw('lab', { blip: { 'Lab Captioner': { name: 'Lab Captioner' } }, clip: {} }))
+    const all = queryAll(client, { source: 'any' })
+    expect(await all.whereSource('lab').toArray()).toEqual([expect.objectContaining({ name: 'Lab Captioner', record_type: 'blip' })])
+    expect({ ...(await all.sourceStatus()) }).toEqual({ horde: 'ok', lab: 'ok' })
+    expect((await all.sources()).sort()).toEqual(['horde', 'lab'])
   })
 })

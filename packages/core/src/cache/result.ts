@@ -32,8 +32,9 @@ export interface ModelReferenceResult<C extends ModelReferenceCategory = ModelRe
   /** How each selected source answered, in precedence order (one entry, `'horde'`, by default). */
   readonly sources: readonly SourceOutcome[]
   /**
-   * The source each record came from, by name, when the records come from more than one
-   * source; absent when every record came from `sources[0]`.
+   * The source each record came from, by name, on a read that selected another source than
+   * `'horde'` alone (a provider, `'any'`, a list); absent on a read of the canonical data alone,
+   * where every record is `'horde'`'s.
    */
   readonly recordSources?: Readonly<Record<string, string>>
   /** Names that more than one selected source had, with every source that had them, in precedence order (the first one's record is kept). */
@@ -101,6 +102,9 @@ export interface ReadOptions {
 
 /** Every fetched category's records; a category that could not be loaded is left out. */
 export type AllModelReferences = { readonly [C in FetchableCategory]?: ModelMap<C> }
+
+/** The result of every category that could be read, by category (`getAllModelReferenceResults`). */
+export type AllModelReferenceResults = { readonly [C in FetchableCategory]?: ModelReferenceResult<C> }
 
 /** A records map of some category, for reads by a plain string. */
 export type AnyModelMap = Readonly<Record<string, AnyModelRecord>>

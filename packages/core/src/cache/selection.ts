@@ -74,7 +74,6 @@ export function mergeParts(category: ModelReferenceCategory, parts: readonly Sou
     const [own] = result.sources
     sources.push(Object.freeze({ id: part.id, status: names.length > 0 ? 'ok' : 'empty', recordCount: names.length, fetchedAt: result.fetchedAt, stale: result.stale, ...(own?.error !== undefined && { error: own.error }) }))
   }
-  const contributing = answered.filter((part) => Object.keys(part.result.models).length > 0)
   const canonical = answered.find((part) => part.id === HORDE_SOURCE)?.result
   const stale = answered.some((part) => part.result.stale)
   const staleError = answered.find((part) => part.result.stale && part.result.error !== undefined)?.result.error
@@ -91,7 +90,7 @@ export function mergeParts(category: ModelReferenceCategory, parts: readonly Sou
     ...(staleError !== undefined && { error: staleError }),
     ...(lastUpdated !== undefined && { lastUpdated }),
     sources: Object.freeze(sources),
-    ...(contributing.length > 1 && { recordSources: Object.freeze(recordSources) }),
+    recordSources: Object.freeze(recordSources),
     ...(Object.keys(collisions).length > 0 && { collisions: Object.freeze(collisions) }),
   })
 }

@@ -2,9 +2,9 @@ import type { ReadOptions, SourceOutcome, SourceSelector } from '../cache/result
 import { assertCategory, isServerCategory, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceClient } from '../client.js'
 import { getBaseModelName, hasBackendPrefix, getTextBackends, isQuantizedModelName } from '../convert/text-names.js'
-import type { AnyModelRecord, ModelMap, RecordFor } from '../records/types.js'
+import type { AnyModelRecord, RecordFor } from '../records/types.js'
 import { normalizeBaseline, type ModelDomain, type ModelPurpose } from '../records/vocabulary.js'
-import { loadedFrom, singleSource, soleSource, UNKNOWN_PROVENANCE, type LoadedRecords, type Provenance, type QueryInput, type RecordsWithProvenance } from './provenance.js'
+import { combineLoaded, loadedFrom, type LoadedRecords, type Provenance, type QueryInput, type RecordsWithProvenance } from './provenance.js'
 
 /** A field of category `C`'s records: the compiler rejects names the records do not have. */
 export type FieldOf<C extends ModelReferenceCategory> = keyof RecordFor<C> & string
@@ -90,16 +90,8 @@ function field(record: unknown, name: string): unknown {
 
 const CLASSIFICATION_KEYS: readonly string[] = ['domain', 'purpose']
 
-/** The provenance of a query's records, or a clear error where it cannot be known. */
-function known(provenance: Provenance): Provenance & { readonly sources: readonly SourceOutcome[] } {
-  if (provenance.sources === undefined) {
-    throw new Error('queryAll() over several sources has no per-record provenance: use query(reader, category, { source }).')
-  }
-  return provenance as Provenance & { readonly sources: readonly SourceOutcome[] }
-}
-
 function sourceOf(provenance: Provenance, record: { readonly name: string }): string {
-  return known(provenance).sourceOf(record.name)!
+  return provenance.sourceOf(record.name)!
 }
 
 /**
@@ -335,7 +327,7 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
    */
   async duplicateNames(): Promise<string[]> {
     const { records, provenance } = await this.#evaluate()
-    const { collisionsOf } = known(provenance)
+    const { collisionsOf } = provenance
     return records.filter((record) => (collisionsOf(record.name)?.length ?? 0) > 1).map((record) => record.name)
   }
 
@@ -350,13 +342,13 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
    */
   async sourceStatus(): Promise<SourceStatus> {
     const status: Record<string, SourceOutcome['status']> = Object.create(null)
-    for (const outcome of known((await this.state.load()).provenance).sources) status[outcome.id] = outcome.status
+    for (const outcome of (await this.state.load()).provenance.sources) status[outcome.id] = outcome.status
     return status
   }
 
   /** The ids of the selected sources that failed (`status: 'error'`), in precedence order: upstream's `failed_sources`. */
   async failedSources(): Promise<string[]> {
-    return known((await this.state.load()).provenance).sources.filter((outcome) => outcome.status === 'error').map((outcome) => outcome.id)
+    return (await this.state.load()).provenance.sources.filter((outcome) => outcome.status === 'error').map((outcome) => outcome.id)
   }
 }
 
@@ -506,22 +498,20 @@ export function query(reader: ModelReferenceReader, category: string, options: Q
   return build(category as ModelReferenceCategory, () => reader.getModelReferenceResult(category, read)) as ModelQuery<ModelReferenceCategory>
 }
 
-/** What {@link queryAll} reads through: a client, the manager, or anything with the same `getAllModelReferences`. */
-export type AllModelReferencesReader = Pick<ModelReferenceClient, 'getAllModelReferences'>
+/** What {@link queryAll} reads through: a client, the manager, or anything with the same `getAllModelReferenceResults`. */
+export type AllModelReferencesReader = Pick<ModelReferenceClient, 'getAllModelReferenceResults'>
 
 /** The query of {@link queryAll}: records of any category, and no single `category`. */
 export type AllModelsQuery = ModelQuery<ModelReferenceCategory, undefined>
 
 /**
  * A query over every category's records (upstream's `query_all`), read through
- * `reader.getAllModelReferences(options)`: a category that cannot be loaded is left out, as that
- * read does. Records are taken in upstream's category order (`MODEL_REFERENCE_CATEGORIES`), so a
- * name in two categories keeps the first category's record. Its records are of any category, so
- * `where` and `orderBy` accept the fields every record has.
- *
- * The maps `getAllModelReferences` returns do not say which source gave each record: with a
- * selector naming one source (`'horde'`, the default, or one provider) every record is that
- * source's; with `'any'` or a list of several, the provenance terminals and `whereSource` throw.
+ * `reader.getAllModelReferenceResults(options)`: a category that cannot be loaded is left out,
+ * as that read does. Records are taken in upstream's category order (`MODEL_REFERENCE_CATEGORIES`),
+ * so a name in two categories keeps the first category's record. Its records are of any
+ * category, so `where` and `orderBy` accept the fields every record has. `options.source`
+ * selects the sources of every category; the provenance terminals and `whereSource` work as
+ * for one category (a source's `sourceStatus` sums its categories).
  *
  * @example
  * ```ts
@@ -530,14 +520,11 @@ export type AllModelsQuery = ModelQuery<ModelReferenceCategory, undefined>
  * ```
  */
 export function queryAll(reader: AllModelReferencesReader, options: ReadOptions = {}): AllModelsQuery {
-  if (typeof reader?.getAllModelReferences !== 'function') throw new TypeError('queryAll() needs a client (or the manager) as its first argument: queryAll(client).')
-  const source = soleSource(options.source)
+  if (typeof reader?.getAllModelReferenceResults !== 'function') throw new TypeError('queryAll() needs a client (or the manager) as its first argument: queryAll(client).')
   const load = async (): Promise<LoadedRecords<AnyModelRecord>> => {
-    const all = (await reader.getAllModelReferences(options)) as Readonly<Partial<Record<ModelReferenceCategory, ModelMap<ModelReferenceCategory>>>>
+    const all = (await reader.getAllModelReferenceResults(options)) as Readonly<Partial<Record<ModelReferenceCategory, QueryInput<ModelReferenceCategory>>>>
     // The object's key order is the read's; upstream's category order decides which record of a repeated name wins.
-    const records = MODEL_REFERENCE_CATEGORIES.flatMap((category) => (all[category] === undefined ? [] : Object.values(all[category])))
-    const outcome: SourceOutcome | undefined = source === undefined ? undefined : { id: source, status: records.length > 0 ? 'ok' : 'empty', recordCount: records.length }
-    return { records, provenance: outcome === undefined ? UNKNOWN_PROVENANCE : singleSource([outcome]) }
+    return combineLoaded(MODEL_REFERENCE_CATEGORIES.flatMap((category) => (all[category] === undefined ? [] : [loadedFrom(all[category])])))
   }
   return new ModelQuery<ModelReferenceCategory, undefined>({ category: undefined, load, filters: [], order: [], skip: 0, take: undefined })
 }

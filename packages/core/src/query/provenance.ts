@@ -1,4 +1,4 @@
-import type { SourceOutcome, SourceSelector } from '../cache/result.js'
+import type { SourceOutcome } from '../cache/result.js'
 import type { ModelReferenceCategory } from '../categories.js'
 import type { ModelMap, RecordFor } from '../records/types.js'
 
@@ -26,8 +26,8 @@ export type QueryInput<C extends ModelReferenceCategory> = ModelMap<C> | Records
 
 /** @internal What a query knows about where its records came from. */
 export interface Provenance {
-  /** How each source answered; `undefined` when the records' sources are not known. */
-  readonly sources: readonly SourceOutcome[] | undefined
+  /** How each source answered, in precedence order. */
+  readonly sources: readonly SourceOutcome[]
   /** The source of the record of this name; `undefined` when not known. */
   sourceOf(name: string): string | undefined
   /** Every source that had a record of this name, when more than one did. */
@@ -69,9 +69,6 @@ export function singleSource(sources: readonly SourceOutcome[], sourceId = sourc
   return { sources, sourceOf: () => sourceId, collisionsOf: () => undefined }
 }
 
-/** Provenance that is not known (records merged from several sources with no record of which gave which). */
-export const UNKNOWN_PROVENANCE: Provenance = { sources: undefined, sourceOf: () => undefined, collisionsOf: () => undefined }
-
 /** A loader's value, or records given to `run`, as the query evaluates them. */
 export function loadedFrom<C extends ModelReferenceCategory>(input: QueryInput<C> | Iterable<RecordFor<C>>): LoadedRecords<RecordFor<C>> {
   if (hasProvenance(input)) {
@@ -94,14 +91,39 @@ export function loadedFrom<C extends ModelReferenceCategory>(input: QueryInput<C
   return { records, provenance: singleSource([hordeOutcome(records.length)]) }
 }
 
+
 /**
- * The one source a selector names, or `undefined` when it names several (`'any'`, or a list of
- * different ids). An empty list means `'horde'`, as upstream.
+ * The records of several categories (in that order), each part with its own provenance, as one
+ * input: a record's source is the one its category's result reports (a query keeps the first
+ * record of a name, so the first category's), and each source's outcome sums its categories
+ * (`ok` if any gave records, else `error` if any failed, else `empty`).
  */
-export function soleSource(selector: SourceSelector | undefined): string | undefined {
-  if (selector === undefined) return HORDE
-  if (typeof selector === 'string') return selector === 'any' ? undefined : selector
-  const ids = new Set(selector)
-  if (ids.size === 0) return HORDE
-  return ids.size === 1 && !ids.has('any') ? [...ids][0] : undefined
+export function combineLoaded<R extends { readonly name: string }>(parts: readonly LoadedRecords<R>[]): LoadedRecords<R> {
+  const records: R[] = []
+  const owners = new Map<string, Provenance>()
+  const totals = new Map<string, { recordCount: number; error: Error | undefined }>()
+  for (const { records: partRecords, provenance } of parts) {
+    for (const record of partRecords) {
+      records.push(record)
+      if (!owners.has(record.name)) owners.set(record.name, provenance)
+    }
+    for (const outcome of provenance.sources) {
+      const total = totals.get(outcome.id) ?? { recordCount: 0, error: undefined }
+      total.recordCount += outcome.recordCount
+      if (outcome.status === 'error') total.error ??= outcome.error
+      totals.set(outcome.id, total)
+    }
+  }
+  const sources = [...totals].map(([id, { recordCount, error }]): SourceOutcome => {
+    const status = recordCount > 0 ? 'ok' : error !== undefined ? 'error' : 'empty'
+    return Object.freeze({ id, status, recordCount, ...(status === 'error' && { error }) })
+  })
+  return {
+    records,
+    provenance: {
+      sources: sources.length > 0 ? sources : [hordeOutcome(0)],
+      sourceOf: (name) => owners.get(name)?.sourceOf(name),
+      collisionsOf: (name) => owners.get(name)?.collisionsOf(name),
+    },
+  }
 }
