@@ -1,6 +1,9 @@
 import { MODEL_REFERENCE_CATEGORIES } from '../categories.js'
 import type { ModelReferenceProvider } from './provider.js'
 
+/** The pending provider's default source id (upstream's `PENDING_SOURCE_ID`). */
+export const PENDING_SOURCE = 'pending'
+
 /** Options of {@link createPendingProvider}. */
 export interface PendingProviderOptions {
   /** An AI Horde API key with the rights to read the pending queue; sent as `apikey` to the pending route only. */
@@ -9,7 +12,7 @@ export interface PendingProviderOptions {
   readonly categories?: readonly string[]
   /** How long an answer is fresh, in seconds. @default 60 */
   readonly ttlSeconds?: number
-  /** Its source id. @default 'pending' */
+  /** Its source id. @default {@link PENDING_SOURCE} ('pending') */
   readonly id?: string
 }
 
@@ -30,7 +33,7 @@ export function createPendingProvider(options: PendingProviderOptions): ModelRef
   const { apiKey } = options
   if (typeof apiKey !== 'string' || apiKey === '' || /[^\t\x20-\x7e\x80-\xff]/.test(apiKey)) throw new TypeError('createPendingProvider needs an apiKey: a non-empty header value.')
   const provider: ModelReferenceProvider = {
-    id: options.id ?? 'pending',
+    id: options.id ?? PENDING_SOURCE,
     categories: Object.freeze([...(options.categories ?? MODEL_REFERENCE_CATEGORIES)]),
     ttlSeconds: options.ttlSeconds ?? 60,
     async load(category, { primaryUrl, getJson }) {
