@@ -32,12 +32,12 @@ export default [
     name: 'whole core: every entry point, the GitHub converters included',
     path: 'scripts/size/whole-core.js',
     import: '*',
-    limit: '33.1 KB',
+    limit: '33.2 KB',
   },
   {
     name: 'script-tag IIFE (core, IndexedDB, ky, valibot, idb-keyval)',
     path: 'packages/browser/dist/horde-model-reference.iife.js',
-    limit: '33.3 KB',
+    limit: '33.45 KB',
   },
   {
     name: 'IndexedDB adapter, with idb-keyval',
