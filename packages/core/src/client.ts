@@ -596,8 +596,11 @@ export class ModelReferenceClient {
     const models = result.models as Readonly<Record<string, AnyModelRecord>>
     if (Object.prototype.hasOwnProperty.call(models, name)) return models[name]
     const envelope: CategoryEnvelope | undefined = isManaged(result.category) ? undefined : this.#entries.get(result.category as FetchableCategory)?.query.state.copy?.value
-    const aliases = envelope?.records === models ? envelope.aliases : undefined
-    return aliases !== undefined && Object.prototype.hasOwnProperty.call(aliases, name) ? models[aliases[name]!] : undefined
+    if (envelope === undefined || !Object.prototype.hasOwnProperty.call(envelope.aliases, name)) return undefined
+    // A source key of the canonical data (`control_qr_sdxl`): its record, when this result holds the canonical one.
+    const target = envelope.aliases[name]!
+    const canonical = envelope.records === models || (result.recordSources !== undefined && Object.prototype.hasOwnProperty.call(result.recordSources, target) && result.recordSources[target] === HORDE_SOURCE)
+    return canonical && Object.prototype.hasOwnProperty.call(models, target) ? models[target] : undefined
   }
 }
 

@@ -5,6 +5,7 @@ import {
   isSourcesUnavailableError,
   isUnknownSourceError,
   ModelReferenceManager,
+  ModelNotFoundError,
   type ModelReferenceProvider,
   type ModelReferenceResult,
 } from '../src/index.js'
@@ -156,6 +157,16 @@ describe('selecting sources', () => {
       ['lab', 'empty'],
     ])
     expect(provider.loads).toBe(0)
+  })
+
+  it("getModel finds a canonical record by its source key in a merged read, and never a provider's record by a canonical key", async () => {
+    const client = ctx.client()
+    client.registerProvider(staticProviderFromRaw('lab', { controlnet: { control_qr_xl: { name: 'control_qr_xl', style: 'control_qr_xl', version: 'lab' }, 'Lab Net': { style: 'control_canny' } } }))
+    expect((await client.getModel('controlnet', 'control_qr_sdxl', { source: 'any' })).version).not.toBe('lab')
+    // The lab's record of that name comes first: the canonical key does not reach it.
+    await expect(client.getModel('controlnet', 'control_qr_sdxl', { source: ['lab', 'horde'] })).rejects.toBeInstanceOf(ModelNotFoundError)
+    await expect(client.getModel('controlnet', 'control_qr_sdxl', { source: 'lab' })).rejects.toBeInstanceOf(ModelNotFoundError)
+    expect((await client.getModel('controlnet', 'control_qr_xl', { source: ['lab', 'horde'] })).version).toBe('lab')
   })
 })
 
