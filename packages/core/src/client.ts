@@ -142,7 +142,10 @@ export class ModelReferenceClient {
           onError: (error) => emit({ type: 'error', error }),
         })
       : undefined)
-    this.#providers = new ProviderRegistry((category, key) => this.#keepAlive()(persistence.remove(category as FetchableCategory, key)))
+    this.#providers = new ProviderRegistry(
+      (category, key) => persistence.remove(category as FetchableCategory, key),
+      (promise) => this.#keepAlive()(promise),
+    )
     this.#load = createCategoryLoader({ sources: createSourceLoader(sources, loop), persistence, crossContext, totalTimeoutMs: o.totalTimeoutMs, emit })
     setInternals(this, (this.#internals = {
       options: o,
@@ -595,12 +598,18 @@ export class ModelReferenceClient {
   #find(result: ModelReferenceResult, name: string): AnyModelRecord | undefined {
     const models = result.models as Readonly<Record<string, AnyModelRecord>>
     if (Object.prototype.hasOwnProperty.call(models, name)) return models[name]
-    const envelope: CategoryEnvelope | undefined = isManaged(result.category) ? undefined : this.#entries.get(result.category as FetchableCategory)?.query.state.copy?.value
-    if (envelope === undefined || !Object.prototype.hasOwnProperty.call(envelope.aliases, name)) return undefined
-    // A source key of the canonical data (`control_qr_sdxl`): its record, when this result holds the canonical one.
-    const target = envelope.aliases[name]!
-    const canonical = envelope.records === models || (result.recordSources !== undefined && Object.prototype.hasOwnProperty.call(result.recordSources, target) && result.recordSources[target] === HORDE_SOURCE)
-    return canonical && Object.prototype.hasOwnProperty.call(models, target) ? models[target] : undefined
+    if (isManaged(result.category)) return undefined
+    const own = Object.prototype.hasOwnProperty
+    // A source key (`control_qr_sdxl` for `control_qr_xl`): the record it names, when this result
+    // holds that source's record of that name (a selected source's, in precedence order).
+    for (const { id } of result.sources) {
+      const envelope = id === HORDE_SOURCE ? this.#entries.get(result.category as FetchableCategory)?.query.state.copy?.value : this.#providers.copyOf(id, result.category)
+      if (envelope === undefined || !own.call(envelope.aliases, name)) continue
+      const target = envelope.aliases[name]!
+      const fromIt = envelope.records === models || (result.recordSources !== undefined ? own.call(result.recordSources, target) && result.recordSources[target] === id : result.sources.length === 1)
+      if (fromIt && own.call(models, target)) return models[target]
+    }
+    return undefined
   }
 }
 

@@ -31,20 +31,26 @@ export async function getModelCategories(host: ClientInternals, options: Pick<Re
   const { primaryUrl } = host.options
   if (primaryUrl === null) return BUILT_IN
   const query = host.query<readonly string[]>('model-categories', () => ({
+    // A failure keeps the last list the server gave (served stale), and is never cached as if
+    // the built-in list were the server's: the next call asks again.
     load: async (_previous, { signal }) => {
-      let value = BUILT_IN
       try {
         const listed = await getPrimaryJson(host, 'miscellaneous', `${primaryUrl}/model_references/v2/model_categories`, signal)
-        if (Array.isArray(listed) && listed.length > 0 && listed.every((name) => typeof name === 'string')) value = Object.freeze(listed.filter((name) => learnServerCategory(name)))
-        else throw new TypeError(`the primary's model_categories is not a list of names (got ${Array.isArray(listed) ? 'an empty or mixed list' : typeof listed}); using the built-in categories`)
+        const names = Array.isArray(listed) && listed.every((name) => typeof name === 'string') ? listed.filter((name) => learnServerCategory(name)) : []
+        if (names.length === 0) throw new TypeError(`the primary's model_categories is not a list of category names (got ${JSON.stringify(listed)?.slice(0, 80)}); using the built-in categories`)
+        return { value: Object.freeze(names), fetchedAt: Date.now(), origin: 'primary' }
       } catch (error) {
-        if (signal.aborted) throw error
-        host.emit({ type: 'error', error })
+        if (!signal.aborted) host.emit({ type: 'error', error })
+        throw error
       }
-      return { value, fetchedAt: Date.now(), origin: 'primary' }
     },
   }))
-  const copy = await query.read({ signal: options.signal, load: true, staleWhileRevalidate: false, keepAlive: host.keepAlive(options.waitUntil) })
+  let copy: { readonly value: readonly string[] } | undefined
+  try {
+    copy = await query.read({ signal: options.signal, load: true, staleWhileRevalidate: false, keepAlive: host.keepAlive(options.waitUntil) })
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+  }
   const categories = copy?.value ?? BUILT_IN
   for (const name of categories) if (!isModelReferenceCategory(name)) host.serverCategories.add(name)
   return categories

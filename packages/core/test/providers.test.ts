@@ -8,6 +8,7 @@ import {
   ModelNotFoundError,
   type ModelReferenceProvider,
   type ModelReferenceResult,
+  type SourcesUnavailableError,
 } from '../src/index.js'
 import { createPendingProvider, createStaticProvider, staticProviderFromRaw } from '../src/providers/index.js'
 import { envelopeKey } from '../src/cache/envelope.js'
@@ -209,15 +210,24 @@ describe('a provider that fails', () => {
     expect(aborted).toBe(true)
   })
 
-  it('when every selected source fails, the read fails with the first failure', async () => {
+  it('when every selected source fails, the read fails with a SourcesUnavailableError listing every attempt', async () => {
     ctx.server.primaryDown()
     ctx.server.githubDown()
     const client = ctx.client({ retries: 0 })
     client.registerProvider(scripted('lab', () => Promise.reject(new Error('lab is down'))))
-    const error = await client.getModelReference('image_generation', { source: ['horde', 'lab'] }).catch((e: unknown) => e)
-    expect(isSourcesUnavailableError(error)).toBe(true)
-    const labFirst = await client.getModelReference('image_generation', { source: ['lab', 'horde'] }).catch((e: unknown) => e)
-    expect((labFirst as Error).message).toBe('lab is down')
+    for (const source of [['horde', 'lab'], ['lab', 'horde']]) {
+      const error = (await client.getModelReference('image_generation', { source }).catch((e: unknown) => e)) as SourcesUnavailableError
+      expect(isSourcesUnavailableError(error)).toBe(true)
+      expect(error.attempts.map((a) => [a.source, a.kind])).toEqual(
+        source[0] === 'lab'
+          ? [['lab', 'provider'], ['primary', 'http'], ['github', 'http']]
+          : [['primary', 'http'], ['github', 'http'], ['lab', 'provider']],
+      )
+      expect(error.message).toContain('provider "lab" failed: lab is down')
+    }
+    // A provider alone: the same typed error, so the ...OrNull reads give null.
+    expect(isSourcesUnavailableError(await client.getModelReference('image_generation', { source: 'lab' }).catch((e: unknown) => e))).toBe(true)
+    expect(await client.getModelReferenceOrNull('image_generation', { source: 'lab' })).toBeNull()
   })
 })
 
@@ -249,7 +259,7 @@ describe('provider copies follow the canonical rules', () => {
     expect(Object.keys(result.models)).toEqual(['Lab Model'])
     expect(result.stale).toBe(true)
     expect(result.sources[0]).toMatchObject({ id: 'lab', status: 'ok', stale: true })
-    expect(result.sources[0]!.error?.message).toBe('lab is down')
+    expect(result.sources[0]!.error?.message).toBe('provider "lab" failed: lab is down')
   })
 
   it('never worse: an empty answer does not replace a copy that has records', async () => {

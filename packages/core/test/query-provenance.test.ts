@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { MODEL_REFERENCE_CATEGORIES, type AllModelReferenceResults, type AnyModelRecord, type ImageGenerationModelRecord, type ModelMap, type ModelReferenceResult, type ReadOptions, type SourceOutcome } from '../src/index.js'
+import { isSourcesUnavailableError, MODEL_REFERENCE_CATEGORIES, type AnyModelRecord, type ImageGenerationModelRecord, type ModelMap, type ModelReferenceResult, type ReadOptions, type SourceOutcome } from '../src/index.js'
 import { createQuery, query, queryAll } from '../src/query/index.js'
 import { staticProviderFromRaw } from '../src/providers/index.js'
 import { validateRecords } from '../src/convert/index.js'
@@ -183,10 +183,17 @@ describe('queryAll', () => {
     expect(() => queryAll(ctx.client()).whereClassification(criteria)).toThrow(/not "kind"/)
   })
 
-  it('a name in two categories keeps the record of the earlier category in upstream’s order, whatever order the read returned', async () => {
+  it('a name in two categories keeps the record of the earlier category in upstream’s order, whatever order the reads settle in', async () => {
     const blip = validateRecords('blip', { Shared: { name: 'Shared' } }).models
     const text = validateRecords('text_generation', { Shared: { name: 'Shared', parameters: 7e9, nsfw: false }, Other: { name: 'Other', parameters: 1e9, nsfw: false } }).models
-    const reader = { getAllModelReferenceResults: async () => ({ text_generation: { models: text }, blip: { models: blip } }) as unknown as AllModelReferenceResults }
+    const byCategory: Record<string, unknown> = { text_generation: text, blip }
+    const reader = {
+      getModelReferenceResult: async (category: string) => {
+        // text settles first
+        if (category === 'blip') await new Promise((resolve) => setTimeout(resolve, 5))
+        return { models: byCategory[category] ?? Object.create(null) } as unknown as ModelReferenceResult
+      },
+    }
     const all = await queryAll(reader).toArray()
     expect(all.map((r) => [r.name, r.record_type])).toEqual([
       ['Shared', 'blip'],
@@ -196,23 +203,24 @@ describe('queryAll', () => {
     expect((await queryAll(reader).where({ record_type: 'text_generation' }).toArray()).map((r) => r.name)).toEqual(['Shared', 'Other'])
   })
 
-  it('passes its options to getAllModelReferenceResults; each record has its category result\'s source, and each source sums its categories', async () => {
-    const calls: (ReadOptions | undefined)[] = []
+  it('passes its options to every category\'s read; each record has its category result\'s source; a source that failed any category is an error', async () => {
+    const calls: [string, ReadOptions | undefined][] = []
     const blip = validateRecords('blip', { One: { name: 'One' }, Two: { name: 'Two' } }).models as ModelMap<'blip'>
     const clip = validateRecords('clip', { Three: { name: 'Three' }, One: { name: 'One' } }).models as ModelMap<'clip'>
     const failure = new Error('lab is down')
     const reader = {
-      getAllModelReferenceResults: async (options?: ReadOptions) => {
-        calls.push(options)
-        if (options?.source === undefined) return { blip: { models: blip } } as unknown as AllModelReferenceResults
-        return {
-          // blip: both sources gave records; clip: the lab failed.
-          blip: { models: blip, sources: [{ id: 'horde', status: 'ok', recordCount: 1 }, { id: 'lab', status: 'ok', recordCount: 1 }], recordSources: { One: 'horde', Two: 'lab' } },
-          clip: { models: clip, sources: [{ id: 'horde', status: 'ok', recordCount: 2 }, { id: 'lab', status: 'error', recordCount: 0, error: failure }] },
-        } as unknown as AllModelReferenceResults
+      getModelReferenceResult: async (category: string, options?: ReadOptions) => {
+        calls.push([category, options])
+        if (options?.source === undefined) return { models: category === 'blip' ? blip : Object.create(null) } as unknown as ModelReferenceResult
+        // blip: both sources gave records; clip: the lab failed; gfpgan: nobody answered.
+        if (category === 'blip') return { models: blip, sources: [{ id: 'horde', status: 'ok', recordCount: 1 }, { id: 'lab', status: 'ok', recordCount: 1 }], recordSources: { One: 'horde', Two: 'lab' } } as unknown as ModelReferenceResult
+        if (category === 'clip') return { models: clip, sources: [{ id: 'horde', status: 'ok', recordCount: 2 }, { id: 'lab', status: 'error', recordCount: 0, error: failure }] } as unknown as ModelReferenceResult
+        if (category === 'gfpgan') throw Object.assign(new Error('nobody'), { attempts: [{ source: 'primary' }, { source: 'lab' }] })
+        return { models: Object.create(null), sources: [{ id: 'horde', status: 'empty', recordCount: 0 }] } as unknown as ModelReferenceResult
       },
     }
     expect(await queryAll(reader).sources()).toEqual(['horde'])
+    expect(calls.map(([category]) => category)).toEqual(MODEL_REFERENCE_CATEGORIES.filter((c) => c !== 'lora' && c !== 'ti'))
     const any = queryAll(reader, { source: 'any' })
     expect(await any.count()).toBe(3)
     expect((await any.toArrayWithSource()).map(({ record, source }) => [record.name, record.record_type, source])).toEqual([
@@ -221,10 +229,22 @@ describe('queryAll', () => {
       ['Three', 'clip', 'horde'],
     ])
     expect((await any.whereSource('lab').toArray()).map((r) => r.name)).toEqual(['Two'])
-    expect({ ...(await any.sourceStatus()) }).toEqual({ horde: 'ok', lab: 'ok' })
-    expect(await any.failedSources()).toEqual([])
-    expect(calls.map((o) => o?.source)).toEqual([undefined, 'any', 'any', 'any', 'any', 'any'])
+    expect({ ...(await any.sourceStatus()) }).toEqual({ horde: 'error', lab: 'error' })
+    expect(await any.failedSources()).toEqual(['horde', 'lab'])
+    expect(calls.slice(13).every(([, options]) => options?.source === 'any')).toBe(true)
     expect(queryAll(reader).category).toBeUndefined()
+  })
+
+  it('a category that cannot be read makes its source an error; none readable rejects with the first failure', async () => {
+    ctx.server.fault('/v2/blip', { kind: 'status', status: 503 })
+    ctx.server.fault('/blip.json', { kind: 'status', status: 503 })
+    const client = ctx.client({ retries: 0 })
+    const all = queryAll(client)
+    expect(await all.count()).toBeGreaterThan(0)
+    expect(await all.failedSources()).toEqual(['horde'])
+    ctx.server.primaryDown({ kind: 'reset' })
+    ctx.server.githubDown({ kind: 'reset' })
+    await expect(queryAll(ctx.client({ retries: 0 })).count()).rejects.toSatisfy(isSourcesUnavailableError)
   })
 
   it('through a real client with a provider: whereSource and sourceStatus over every category', async () => {

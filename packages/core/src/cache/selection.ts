@@ -1,4 +1,6 @@
 import type { ModelReferenceCategory } from '../categories.js'
+import { isHordeModelReferenceError } from '../errors/base.js'
+import { SourcesUnavailableError, type SourceAttempt } from '../errors/sources-unavailable.js'
 import { UnknownSourceError } from '../errors/unknown-source.js'
 import { ANY_SOURCE, HORDE_SOURCE } from '../providers/provider.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
@@ -29,7 +31,7 @@ export function resolveSelector(selector: SourceSelector | undefined, providers:
 /** One selected source's part of a read: its result, its failure, or nothing (it does not serve the category). */
 export type SourcePart =
   | { readonly id: string; readonly result: ModelReferenceResult }
-  | { readonly id: string; readonly error: Error }
+  | { readonly id: string; readonly error: Error; readonly attempts: readonly SourceAttempt[] }
   | { readonly id: string; readonly notServed: true }
 
 /**
@@ -37,13 +39,17 @@ export type SourcePart =
  * order, the earliest source winning a name (each collision an `info` issue naming both), and
  * how each source answered.
  *
- * @throws the first part's error when every part failed.
+ * @throws {SourcesUnavailableError} listing every part's attempts when no part answered (the
+ * part's own typed error, such as `NotCachedError`, when it is the only one that failed).
  */
 export function mergeParts(category: ModelReferenceCategory, parts: readonly SourcePart[]): ModelReferenceResult {
   const answered = parts.filter((part): part is Extract<SourcePart, { result: ModelReferenceResult }> => 'result' in part)
   // Nobody answered and somebody failed: that failure is the answer, never silent empty data.
-  const failed = parts.find((part): part is Extract<SourcePart, { error: Error }> => 'error' in part)
-  if (answered.length === 0 && failed !== undefined) throw failed.error
+  const failed = parts.filter((part): part is Extract<SourcePart, { error: Error }> => 'error' in part)
+  if (answered.length === 0 && failed.length > 0) {
+    if (failed.length === 1 && isHordeModelReferenceError(failed[0]!.error)) throw failed[0]!.error
+    throw new SourcesUnavailableError(category, failed.flatMap((part) => part.attempts), `no selected source answered: ${failed.map((part) => part.id).join(', ')}`)
+  }
   const models: Record<string, unknown> = Object.create(null)
   const recordSources: Record<string, string> = Object.create(null)
   const collisions: Record<string, string[]> = Object.create(null)
@@ -59,7 +65,8 @@ export function mergeParts(category: ModelReferenceCategory, parts: readonly Sou
       continue
     }
     const { result } = part
-    issues.push(...result.issues)
+    // One at a time: a spread of a very long list would overflow the call stack.
+    for (const issue of result.issues) issues.push(issue)
     const names = Object.keys(result.models)
     for (const name of names) {
       if (Object.prototype.hasOwnProperty.call(models, name)) {

@@ -22,12 +22,14 @@ export type SourceFailureKind =
   | 'invalid'
   /** `strict: true` and some records had issues. */
   | 'validation'
+  /** A provider's `load` threw (its message says why). */
+  | 'provider'
 
 /** One request that failed, as listed by {@link SourcesUnavailableError}. */
 export interface SourceAttempt {
   /** Which source was asked. */
   readonly source: SourceName
-  /** The exact URL requested. */
+  /** The exact URL requested (for a provider's load, `provider:{id}`). */
   readonly url: string
   /** Why it failed. */
   readonly kind: SourceFailureKind

@@ -1,4 +1,4 @@
-import { MODEL_REFERENCE_CATEGORIES } from '../categories.js'
+import { MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceProvider } from './provider.js'
 
 /** The pending provider's default source id (upstream's `PENDING_SOURCE_ID`). */
@@ -8,8 +8,8 @@ export const PENDING_SOURCE = 'pending'
 export interface PendingProviderOptions {
   /** An AI Horde API key with the rights to read the pending queue; sent as `apikey` to the pending route only. */
   readonly apiKey: string
-  /** The categories to read pending records of. @default every category */
-  readonly categories?: readonly string[]
+  /** The categories to read pending records of (a typo fails to compile). @default every category */
+  readonly categories?: readonly ModelReferenceCategory[]
   /** How long an answer is fresh, in seconds. @default 60 */
   readonly ttlSeconds?: number
   /** Its source id. @default {@link PENDING_SOURCE} ('pending') */

@@ -5,6 +5,9 @@ export const HORDE_SOURCE = 'horde'
 /** Every source: the canonical data first, then every provider in registration order. */
 export const ANY_SOURCE = 'any'
 
+// Ids a provider cannot take: the selectors, and the sources counters and events already name.
+const RESERVED_SOURCES: readonly string[] = [HORDE_SOURCE, ANY_SOURCE, 'primary', 'github', 'horde-api', 'storage']
+
 /** A provider's answer: its records keyed by name, or a list of records (each with its `name`). */
 export type ProviderRecords = Readonly<Record<string, unknown>> | readonly unknown[]
 
@@ -42,7 +45,7 @@ export interface ProviderContext {
  * ```
  */
 export interface ModelReferenceProvider {
-  /** Its source id: not empty, not `horde` or `any`. */
+  /** Its source id: not empty, and none of `horde`, `any`, `primary`, `github`, `horde-api`, `storage`. */
   readonly id: string
   /** The categories it serves. */
   readonly categories: readonly string[]
@@ -64,7 +67,7 @@ export function checkProvider(provider: ModelReferenceProvider): void {
   if (typeof candidate !== 'object' || candidate === null) throw new ProviderRegistrationError(candidate, 'invalid', 'a provider is an object with id, categories and load().')
   const { id, categories, load, ttlSeconds } = candidate
   if (typeof id !== 'string' || id.trim() === '') throw new ProviderRegistrationError(id, 'empty', 'its id must be a non-empty string.')
-  if (id === HORDE_SOURCE || id === ANY_SOURCE) throw new ProviderRegistrationError(id, 'reserved', `"${HORDE_SOURCE}" and "${ANY_SOURCE}" are reserved source ids.`)
+  if (RESERVED_SOURCES.includes(id)) throw new ProviderRegistrationError(id, 'reserved', `${RESERVED_SOURCES.map((name) => `"${name}"`).join(', ')} are reserved source ids (the canonical data, every source, and the SDK's own sources, which counters and events name).`)
   if (!Array.isArray(categories) || !categories.every((category) => typeof category === 'string')) throw new ProviderRegistrationError(id, 'invalid', 'categories must be a list of category names.')
   if (typeof load !== 'function') throw new ProviderRegistrationError(id, 'invalid', 'load(category, context) must be a function.')
   if (ttlSeconds !== undefined && !(typeof ttlSeconds === 'number' && ttlSeconds >= 0 && ttlSeconds <= Number.MAX_SAFE_INTEGER)) {

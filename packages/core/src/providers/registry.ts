@@ -26,11 +26,27 @@ export class ProviderRegistry {
   // By provider id, then category.
   readonly #entries = new Map<string, Map<string, ProviderEntry>>()
   readonly #merged = new Map<string, MergedResult>()
-  readonly #removeStored: (category: string, key: string) => void
+  // Storage writes of providers' copies still in flight, and removals of unregistered
+  // providers' copies, by storage key: a removal waits for the writes before it, and a restore
+  // of that key waits for the removal, so an unregistered provider's copy never comes back.
+  readonly #writes = new Map<string, Promise<unknown>>()
+  readonly #removals = new Map<string, Promise<unknown>>()
+  readonly #removeStored: (category: string, key: string) => Promise<unknown>
+  readonly #keepAlive: (promise: Promise<unknown>) => void
+  #disposed: { reason: unknown } | undefined
 
-  /** @param removeStored deletes a stored copy (an unregistered provider's). */
-  constructor(removeStored: (category: string, key: string) => void) {
+  /**
+   * @param removeStored deletes a stored copy (an unregistered provider's).
+   * @param keepAlive keeps a removal alive after a response is sent (the client's `waitUntil`).
+   */
+  constructor(removeStored: (category: string, key: string) => Promise<unknown>, keepAlive: (promise: Promise<unknown>) => void) {
     this.#removeStored = removeStored
+    this.#keepAlive = keepAlive
+  }
+
+  /** @throws the reason the client was disposed with, once it was. */
+  throwIfDisposed(): void {
+    if (this.#disposed !== undefined) throw this.#disposed.reason
   }
 
   /** @throws {ProviderRegistrationError} for an empty or reserved id, a duplicate (unless `replace`), or something that is not a provider. */
@@ -61,11 +77,32 @@ export class ProviderRegistry {
 
   /** The copy of `category` from `provider`, created on first use by `create`. */
   entry(provider: ModelReferenceProvider, category: string, create: () => ProviderEntry): ProviderEntry {
+    // A disposed client starts nothing.
+    this.throwIfDisposed()
     let entries = this.#entries.get(provider.id)
     if (entries === undefined) this.#entries.set(provider.id, (entries = new Map()))
     let entry = entries.get(category)
     if (entry === undefined) entries.set(category, (entry = create()))
     return entry
+  }
+
+  /** The copy of `category` `id`'s query holds now, if any (for `getModel`'s source keys). */
+  copyOf(id: string, category: string): CategoryEnvelope | undefined {
+    return this.#entries.get(id)?.get(category)?.query.state.copy?.value
+  }
+
+  /** Records a storage write of the copy under `key`, which a removal of that key waits for. */
+  trackWrite(key: string, write: Promise<unknown>): void {
+    const settled = write.catch(() => undefined)
+    this.#writes.set(key, settled)
+    void settled.then(() => {
+      if (this.#writes.get(key) === settled) this.#writes.delete(key)
+    })
+  }
+
+  /** Resolves when no removal of `key` is pending (a restore waits for it). */
+  async settled(key: string): Promise<void> {
+    await this.#removals.get(key)
   }
 
   /** The last merged result of `category` from the sources `ids`, if its parts are still `parts`; else `merge()`'s, kept for next time. */
@@ -85,6 +122,7 @@ export class ProviderRegistry {
 
   /** Ends every provider's queries (the client was disposed). */
   dispose(reason: unknown): void {
+    this.#disposed = { reason }
     for (const entries of this.#entries.values()) for (const { query } of entries.values()) query.dispose(reason)
   }
 
@@ -95,6 +133,16 @@ export class ProviderRegistry {
     for (const { query } of this.#entries.get(id)?.values() ?? []) query.dispose(reason)
     this.#entries.delete(id)
     for (const key of this.#merged.keys()) if ((JSON.parse(key) as string[]).slice(1).includes(id)) this.#merged.delete(key)
-    for (const category of this.#providers.get(id)?.categories ?? []) this.#removeStored(category, providerEnvelopeKey(id, category))
+    for (const category of this.#providers.get(id)?.categories ?? []) {
+      const key = providerEnvelopeKey(id, category)
+      const removal = Promise.resolve(this.#writes.get(key))
+        .then(() => this.#removeStored(category, key))
+        .catch(() => undefined)
+      this.#removals.set(key, removal)
+      this.#keepAlive(removal)
+      void removal.then(() => {
+        if (this.#removals.get(key) === removal) this.#removals.delete(key)
+      })
+    }
   }
 }

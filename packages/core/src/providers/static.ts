@@ -5,6 +5,9 @@ import type { ModelReferenceProvider } from './provider.js'
 /** Records per category, typed per category, for {@link createStaticProvider}. */
 export type StaticRecords = { readonly [C in ModelReferenceCategory]?: Readonly<Record<string, RecordFor<C>>> }
 
+/** Raw objects per category, for {@link staticProviderFromRaw} (a category's typo fails to compile). */
+export type RawStaticRecords = { readonly [C in ModelReferenceCategory]?: Readonly<Record<string, Readonly<Record<string, unknown>>>> }
+
 function staticProvider(id: string, records: Readonly<Record<string, unknown>>): ModelReferenceProvider {
   if (typeof records !== 'object' || records === null) throw new TypeError('A static provider needs its records per category: { image_generation: { name: record } }.')
   return Object.freeze({
@@ -41,6 +44,6 @@ export function createStaticProvider(id: string, records: StaticRecords): ModelR
  * client.registerProvider(staticProviderFromRaw('beta', { image_generation: { 'Beta XL': { baseline: 'stable_diffusion_xl', nsfw: false } } }))
  * ```
  */
-export function staticProviderFromRaw(id: string, records: Readonly<Record<string, Readonly<Record<string, unknown>>>>): ModelReferenceProvider {
+export function staticProviderFromRaw(id: string, records: RawStaticRecords): ModelReferenceProvider {
   return staticProvider(id, records)
 }

@@ -498,20 +498,19 @@ export function query(reader: ModelReferenceReader, category: string, options: Q
   return build(category as ModelReferenceCategory, () => reader.getModelReferenceResult(category, read)) as ModelQuery<ModelReferenceCategory>
 }
 
-/** What {@link queryAll} reads through: a client, the manager, or anything with the same `getAllModelReferenceResults`. */
-export type AllModelReferencesReader = Pick<ModelReferenceClient, 'getAllModelReferenceResults'>
-
 /** The query of {@link queryAll}: records of any category, and no single `category`. */
 export type AllModelsQuery = ModelQuery<ModelReferenceCategory, undefined>
 
 /**
  * A query over every category's records (upstream's `query_all`), read through
- * `reader.getAllModelReferenceResults(options)`: a category that cannot be loaded is left out,
- * as that read does. Records are taken in upstream's category order (`MODEL_REFERENCE_CATEGORIES`),
- * so a name in two categories keeps the first category's record. Its records are of any
- * category, so `where` and `orderBy` accept the fields every record has. `options.source`
- * selects the sources of every category; the provenance terminals and `whereSource` work as
- * for one category (a source's `sourceStatus` sums its categories).
+ * `reader.getModelReferenceResult(category, options)` for each category but `lora` and `ti`,
+ * concurrently: a category that cannot be read is left out of the records (and its sources are
+ * `error` in `sourceStatus()`); if none can, the terminals reject with the first failure.
+ * Records are taken in upstream's category order (`MODEL_REFERENCE_CATEGORIES`), so a name in
+ * two categories keeps the first category's record. Its records are of any category, so `where`
+ * and `orderBy` accept the fields every record has. `options.source` selects the sources of
+ * every category; the provenance terminals and `whereSource` work as for one category, and a
+ * source's `sourceStatus` sums its categories (`error` if it failed any).
  *
  * @example
  * ```ts
@@ -519,12 +518,35 @@ export type AllModelsQuery = ModelQuery<ModelReferenceCategory, undefined>
  * const restorers = await queryAll(client).whereClassification({ purpose: 'post_processing' }).orderBy('name').toArray()
  * ```
  */
-export function queryAll(reader: AllModelReferencesReader, options: ReadOptions = {}): AllModelsQuery {
-  if (typeof reader?.getAllModelReferenceResults !== 'function') throw new TypeError('queryAll() needs a client (or the manager) as its first argument: queryAll(client).')
+export function queryAll(reader: ModelReferenceReader, options: ReadOptions = {}): AllModelsQuery {
+  if (typeof reader?.getModelReferenceResult !== 'function') throw new TypeError('queryAll() needs a client (or the manager) as its first argument: queryAll(client).')
+  const categories = MODEL_REFERENCE_CATEGORIES.filter((category) => category !== 'lora' && category !== 'ti')
   const load = async (): Promise<LoadedRecords<AnyModelRecord>> => {
-    const all = (await reader.getAllModelReferenceResults(options)) as Readonly<Partial<Record<ModelReferenceCategory, QueryInput<ModelReferenceCategory>>>>
-    // The object's key order is the read's; upstream's category order decides which record of a repeated name wins.
-    return combineLoaded(MODEL_REFERENCE_CATEGORIES.flatMap((category) => (all[category] === undefined ? [] : [loadedFrom(all[category])])))
+    const settled = await Promise.allSettled(categories.map((category) => reader.getModelReferenceResult(category, options)))
+    options.signal?.throwIfAborted()
+    const parts: LoadedRecords<AnyModelRecord>[] = []
+    const failures: SourceOutcome[] = []
+    let first: unknown
+    for (const outcome of settled) {
+      if (outcome.status === 'fulfilled') parts.push(loadedFrom(outcome.value as QueryInput<ModelReferenceCategory>))
+      else {
+        first ??= outcome.reason
+        const error = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason))
+        for (const id of failedSourceIds(outcome.reason, options.source)) failures.push({ id, status: 'error', recordCount: 0, error })
+      }
+    }
+    if (parts.length === 0 && first !== undefined) throw first
+    return combineLoaded(parts, failures)
   }
   return new ModelQuery<ModelReferenceCategory, undefined>({ category: undefined, load, filters: [], order: [], skip: 0, take: undefined })
+}
+
+// The selected sources a failed read of one category names: a provider's attempts name it, the
+// canonical sources' (`primary`, `github`) are `'horde'`.
+function failedSourceIds(error: unknown, selector: SourceSelector | undefined): readonly string[] {
+  const attempts = (error as { attempts?: unknown } | null)?.attempts
+  const ids = new Set<string>()
+  if (Array.isArray(attempts)) for (const attempt of attempts) ids.add(attempt.source === 'primary' || attempt.source === 'github' ? 'horde' : String(attempt.source))
+  if (ids.size > 0) return [...ids]
+  return [typeof selector === 'string' && selector !== 'any' ? selector : 'horde']
 }

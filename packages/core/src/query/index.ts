@@ -7,7 +7,6 @@ export {
   ImageGenerationQuery,
   TextGenerationQuery,
   ControlNetQuery,
-  type AllModelReferencesReader,
   type AllModelsQuery,
   type ClassificationFilter,
   type Comparison,

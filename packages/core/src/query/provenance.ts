@@ -95,28 +95,34 @@ export function loadedFrom<C extends ModelReferenceCategory>(input: QueryInput<C
 /**
  * The records of several categories (in that order), each part with its own provenance, as one
  * input: a record's source is the one its category's result reports (a query keeps the first
- * record of a name, so the first category's), and each source's outcome sums its categories
- * (`ok` if any gave records, else `error` if any failed, else `empty`).
+ * record of a name, so the first category's). Each source's outcome sums its categories: `error`
+ * if it failed any (a category that could not be read at all is one of `failures`), else `ok`
+ * if any gave records, else `empty`.
  */
-export function combineLoaded<R extends { readonly name: string }>(parts: readonly LoadedRecords<R>[]): LoadedRecords<R> {
+export function combineLoaded<R extends { readonly name: string }>(parts: readonly LoadedRecords<R>[], failures: readonly SourceOutcome[] = []): LoadedRecords<R> {
   const records: R[] = []
   const owners = new Map<string, Provenance>()
-  const totals = new Map<string, { recordCount: number; error: Error | undefined }>()
+  const totals = new Map<string, { recordCount: number; error: Error | undefined; failed: boolean }>()
+  const count = (outcome: SourceOutcome): void => {
+    const total = totals.get(outcome.id) ?? { recordCount: 0, error: undefined, failed: false }
+    total.recordCount += outcome.recordCount
+    if (outcome.status === 'error') {
+      total.failed = true
+      total.error ??= outcome.error
+    }
+    totals.set(outcome.id, total)
+  }
   for (const { records: partRecords, provenance } of parts) {
     for (const record of partRecords) {
       records.push(record)
       if (!owners.has(record.name)) owners.set(record.name, provenance)
     }
-    for (const outcome of provenance.sources) {
-      const total = totals.get(outcome.id) ?? { recordCount: 0, error: undefined }
-      total.recordCount += outcome.recordCount
-      if (outcome.status === 'error') total.error ??= outcome.error
-      totals.set(outcome.id, total)
-    }
+    provenance.sources.forEach(count)
   }
-  const sources = [...totals].map(([id, { recordCount, error }]): SourceOutcome => {
-    const status = recordCount > 0 ? 'ok' : error !== undefined ? 'error' : 'empty'
-    return Object.freeze({ id, status, recordCount, ...(status === 'error' && { error }) })
+  failures.forEach(count)
+  const sources = [...totals].map(([id, { recordCount, error, failed }]): SourceOutcome => {
+    const status = failed ? 'error' : recordCount > 0 ? 'ok' : 'empty'
+    return Object.freeze({ id, status, recordCount, ...(error !== undefined && { error }) })
   })
   return {
     records,

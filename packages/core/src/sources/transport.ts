@@ -52,12 +52,12 @@ class BodyTooLargeError extends Error {}
  * bytes or `signal` aborts, so that an endless or huge answer cannot exhaust memory, and a
  * stream that ignores the request's abort is not read on after the request ended.
  */
-async function readText(response: Response, limit: number, signal: AbortSignal): Promise<string> {
+async function readText(response: Response, limit: number, signal: AbortSignal): Promise<{ readonly text: string; readonly bytes: number }> {
   const declared = Number(response.headers.get('content-length'))
   if (declared > limit) throw new BodyTooLargeError()
   // Counted as it arrives, after any decompression: a Content-Length (of the compressed bytes,
   // and often hidden by CORS) cannot bound what a decompressed body becomes.
-  if (response.body === null) return ''
+  if (response.body === null) return { text: '', bytes: 0 }
   const reader = response.body.getReader()
   const cancel = (): void => void reader.cancel(signal.reason).catch(() => undefined)
   signal.addEventListener('abort', cancel, { once: true })
@@ -87,8 +87,12 @@ async function readText(response: Response, limit: number, signal: AbortSignal):
       offset += chunk.byteLength
     }
   }
-  return new TextDecoder().decode(bytes)
+  return { text: new TextDecoder().decode(bytes), bytes: received }
 }
+
+// What fetch accepts as a header value (Latin-1, no NUL, CR or LF), checked before sending so
+// that fetch's own refusal, which quotes the value, never carries a secret into an error.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
 /**
  * The wait a 429 or 503 asks for, in milliseconds: `Retry-After` as delta-seconds or an HTTP
@@ -141,6 +145,11 @@ export function createTransport(options: NormalizedOptions, emit: Emit): Transpo
   return {
     async get({ category, source, url, signal, timeoutMs, ifNoneMatch, onHeaders, headers: extra }) {
       signal.throwIfAborted()
+      for (const [name, value] of Object.entries(extra ?? {})) {
+        if (typeof value !== 'string' || !HEADER_VALUE.test(value)) throw new SourceFailure('network', `the request was not sent: header ${JSON.stringify(name)} has a value that is not a valid header value (not shown)`)
+      }
+      const secrets = Object.values(extra ?? {}).filter((value) => value.length >= 4)
+      const redact = (message: string): string => secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message)
       const headers: Record<string, string> = { ...extra }
       // A custom header would make browsers send GitHub a CORS preflight, which it refuses.
       if (source !== 'github' && options.clientAgent !== undefined) headers['Client-Agent'] = options.clientAgent
@@ -172,7 +181,9 @@ export function createTransport(options: NormalizedOptions, emit: Emit): Transpo
         emit({ type: 'request', category, source, url })
         signal.throwIfAborted()
         const response = await Promise.race([
-          http.get(url, { signal: controller.signal, headers }),
+          // A request with headers of its own (an API key) never follows a redirect: the
+          // browser would send them on to wherever the redirect points.
+          http.get(url, { signal: controller.signal, headers, ...(extra !== undefined && { redirect: 'error' as const }) }),
           stopped,
         ])
         onHeaders?.()
@@ -184,8 +195,8 @@ export function createTransport(options: NormalizedOptions, emit: Emit): Transpo
           void response.body?.cancel().catch(() => undefined)
           throw new SourceFailure('http', `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`, { status, retryAfterMs: retryAfterMs(response.headers) })
         }
-        const text = await Promise.race([readText(response, options.maxBodyBytes, controller.signal), stopped])
-        emit({ type: 'response', category, source, url, status, bytes: text.length, durationMs: Date.now() - startedAt })
+        const { text, bytes } = await Promise.race([readText(response, options.maxBodyBytes, controller.signal), stopped])
+        emit({ type: 'response', category, source, url, status, bytes, durationMs: Date.now() - startedAt })
         return { url, status, text, contentType: response.headers.get('content-type') ?? '', etag: response.headers.get('etag') ?? undefined }
       } catch (error) {
         if (signal.aborted) throw signal.reason
@@ -193,7 +204,7 @@ export function createTransport(options: NormalizedOptions, emit: Emit): Transpo
         if (timedOut) throw new SourceFailure('timeout', `no complete response within ${timeoutMs} ms`)
         if (error instanceof BodyTooLargeError) throw new SourceFailure('malformed', `the body is larger than maxBodyBytes (${options.maxBodyBytes} bytes)`)
         // Network failures, CORS refusals and connections reset mid-body all land here.
-        throw new SourceFailure('network', describeCause(error))
+        throw new SourceFailure('network', redact(describeCause(error)))
       } finally {
         clearTimeout(timer)
         signal.removeEventListener('abort', forward)
