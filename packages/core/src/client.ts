@@ -512,9 +512,12 @@ export class ModelReferenceClient {
 
   // ---------------------------------------------------------------------------------------
 
-  // A name the SDK does not know: readable when this client's server lists it (asked once).
+  // A name the SDK does not know: readable when this client's server lists it (asked once per
+  // TTL; under prefetchStrategy 'none' never asked for a read: only a list fetched explicitly counts).
   async #knowCategory(category: string, options: Pick<ReadOptions, 'signal'>): Promise<void> {
-    if (!isModelReferenceCategory(category) && !this.#serverCategories.has(category)) await (await import('./server-metadata.js')).getModelCategories(this.#internals, options)
+    if (!isModelReferenceCategory(category) && !this.#serverCategories.has(category) && this.options.prefetchStrategy !== 'none') {
+      await (await import('./server-metadata.js')).getModelCategories(this.#internals, options)
+    }
     this.#checkCategory(category)
   }
 

@@ -13,6 +13,7 @@ import {
   isNotCachedError,
   MODEL_REFERENCE_CATEGORIES,
   type ModelReferenceCategory,
+  type ModelReferenceEvent,
   type ModelMap,
   type ModelReferenceProvider,
   type StorageAdapter,
@@ -63,6 +64,7 @@ describe('dispose() and providers', () => {
 
   it('BUG: a multi-source read in flight when dispose() is called rejects, not resolves with the providers’ part', async () => {
     ctx.server.fault('/v2/image_generation', { kind: 'hang' })
+    ctx.server.fault('/stable_diffusion.json', { kind: 'hang' })
     const client = ctx.client()
     client.registerProvider(scripted('lab', () => ({ 'Lab Model': labRecord('Lab Model') })))
     const read = client.getModelReferenceResult('image_generation', { source: 'any' })
@@ -174,6 +176,38 @@ describe('provider ids', () => {
   })
 })
 
+describe('what the registry keeps of a provider', () => {
+  it('BUG: a provider object changed after registration cannot hand its cached copy to another provider', async () => {
+    const client = ctx.client()
+    const first = { id: 'lab', categories: ['image_generation'], load: async () => ({ 'First Model': labRecord('First Model') }) }
+    client.registerProvider(first)
+    // The registry reads `id` live: the copy the next read makes is filed under "other".
+    first.id = 'other'
+    expect(Object.keys(await client.getModelReference('image_generation', { source: 'lab' }))).toEqual(['First Model'])
+    client.registerProvider({ id: 'other', categories: ['image_generation'], load: async () => ({ 'Other Model': labRecord('Other Model') }) })
+    expect(Object.keys(await client.getModelReference('image_generation', { source: 'other' }))).toEqual(['Other Model'])
+  })
+
+  it('BUG: a provider whose fields throw when read is refused with a ProviderRegistrationError', () => {
+    const client = ctx.client()
+    const hostile = {
+      get id(): string {
+        throw new Error('no id for you')
+      },
+      categories: [],
+      load: async () => ({}),
+    }
+    const error = (() => {
+      try {
+        client.registerProvider(hostile)
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(error).toMatchObject({ code: 'PROVIDER_REGISTRATION' })
+  })
+})
+
 describe('stored copies of a provider', () => {
   it('BUG: a write still in flight when the provider is unregistered does not bring its copy back for the next provider of that id', async () => {
     const memory = createMemoryStorage()
@@ -229,6 +263,12 @@ describe('headers a provider sends', () => {
 })
 
 describe('the categories a server lists', () => {
+  it("BUG: under prefetchStrategy 'none' a read of a name the SDK does not know asks nobody", async () => {
+    const client = ctx.client({ prefetchStrategy: 'none' })
+    await client.getModelReference('made_up_category').catch(() => undefined)
+    expect(ctx.server.requests).toEqual([])
+  })
+
   it('BUG: a list of names none of which can be a category is not an empty list of categories', async () => {
     ctx.server.fault('/model_categories', { kind: 'body', body: '["Not A Name", "../etc"]' })
     const categories = await ctx.client().getModelCategories()
@@ -321,6 +361,60 @@ function hanging(id: string): ModelReferenceProvider & { aborted: unknown[]; sta
   }
   return provider
 }
+
+describe('hostile providers that are handled well today (guards)', () => {
+  it('a load that throws synchronously, or answers synchronously, is a failure of that provider, or its records', async () => {
+    const client = ctx.client()
+    client.registerProvider({ id: 'sync-throw', categories: ['image_generation'], load: () => { throw new Error('sync boom') } })
+    client.registerProvider({ id: 'sync-value', categories: ['image_generation'], load: (() => ({ 'Sync Model': labRecord('Sync Model') })) as never })
+    const result = await client.getModelReferenceResult('image_generation', { source: ['sync-throw', 'sync-value'] })
+    expect(result.sources.map((s) => [s.id, s.status])).toEqual([
+      ['sync-throw', 'error'],
+      ['sync-value', 'ok'],
+    ])
+    expect(result.sources[0]!.error!.message).toBe('provider "sync-throw" failed: sync boom')
+  })
+
+  it('a Proxy answer is read through its traps; a Proxy record is one skipped record', async () => {
+    const client = ctx.client()
+    const answer = new Proxy({ Good: labRecord('Good'), Wrapped: new Proxy(labRecord('Wrapped'), {}) } as Record<string, unknown>, {})
+    client.registerProvider(scripted('lab', () => answer))
+    const result = await client.getModelReferenceResult('image_generation', { source: 'lab' })
+    expect(Object.keys(result.models)).toEqual(['Good'])
+    expect(result.issues).toEqual([expect.objectContaining({ key: 'Wrapped', severity: 'error' })])
+  })
+
+  it('an answer that lands after the provider was unregistered is dropped: not stored, not served to the next provider of that id', async () => {
+    const memory = createMemoryStorage()
+    const keys: string[] = []
+    const spy: StorageAdapter = { ...memory, set: (key, value, options) => (keys.push(key), memory.set(key, value, options)) }
+    const client = ctx.client({ storage: spy })
+    let release!: () => void
+    client.registerProvider(scripted('lab', () => new Promise((resolve) => (release = () => resolve({ 'Late Model': labRecord('Late Model') })))))
+    const read = client.getModelReferenceResult('image_generation', { source: ['horde', 'lab'] })
+    await sleep(20)
+    client.unregisterProvider('lab')
+    release()
+    expect((await read).sources[1]).toMatchObject({ id: 'lab', status: 'error' })
+    await sleep(20)
+    expect(keys.filter((key) => key.includes(':provider:'))).toEqual([])
+    client.registerProvider(scripted('lab', () => ({ 'New Model': labRecord('New Model') })))
+    expect(Object.keys(await client.getModelReference('image_generation', { source: 'lab' }))).toEqual(['New Model'])
+  })
+
+  it('a storage that throws synchronously on every call costs a provider read nothing but storage-error events', async () => {
+    const boom = (): never => {
+      throw new Error('storage boom')
+    }
+    const broken: StorageAdapter = { get: boom, set: boom, delete: boom, clear: boom }
+    const client = ctx.client({ storage: broken })
+    client.registerProvider(scripted('lab', () => ({ 'Lab Model': labRecord('Lab Model') })))
+    expect(Object.keys(await client.getModelReference('image_generation', { source: 'lab' }))).toEqual(['Lab Model'])
+    expect(client.unregisterProvider('lab')).toBe(true)
+    await sleep(10)
+    expect(new Set(ctx.events.filter((e): e is Extract<ModelReferenceEvent, { type: 'storage-error' }> => e.type === 'storage-error').map((e) => e.operation))).toEqual(new Set(['get', 'set', 'delete']))
+  })
+})
 
 describe('registration checks (mutation gaps)', () => {
   it('ttlSeconds 0 is accepted; Infinity and a numeric string are refused', () => {
@@ -427,6 +521,16 @@ describe('selection (mutation gaps)', () => {
 })
 
 describe('provider loads (mutation gaps)', () => {
+  it('refresh(category, { source }) loads the provider again although its copy is fresh', async () => {
+    const client = ctx.client()
+    const lab = scripted('lab', () => ({ 'Lab Model': labRecord('Lab Model') }))
+    client.registerProvider(lab)
+    await client.getModelReference('image_generation', { source: 'lab' })
+    const result = await client.refresh('image_generation', { source: 'lab' })
+    expect(lab.loads).toBe(2)
+    expect(result.sources).toEqual([expect.objectContaining({ id: 'lab', status: 'ok' })])
+  })
+
   it('invalidate(category) makes the next read load the provider again', async () => {
     const client = ctx.client()
     const lab = { ...scripted('lab', () => ({ 'Lab Model': labRecord('Lab Model') })), ttlSeconds: 3600 }
@@ -544,7 +648,7 @@ describe('provider loads (mutation gaps)', () => {
     await sleep(10)
     const stored = await storage.get('horde-model-reference:image_generation')
     expect(stored).toBeDefined()
-    await storage.set('horde-model-reference:image_generation:provider:lab', stored, { retentionSeconds: 600, metadata: {} as never })
+    await storage.set('horde-model-reference:image_generation:provider:lab', stored, { retentionSeconds: 600, metadata: { format: 2, category: 'image_generation', source: 'primary', fetchedAt: Date.now() } })
     const client = ctx.client({ storage })
     const lab = scripted('lab', () => ({ 'Lab Model': labRecord('Lab Model') }))
     client.registerProvider(lab)
@@ -585,6 +689,13 @@ describe('server metadata (mutation gaps)', () => {
     const categories = await ctx.client().getModelCategories()
     expect(categories).toEqual(MODEL_REFERENCE_CATEGORIES.filter((c) => c !== 'lora' && c !== 'ti'))
     expect(ctx.events.filter((e) => e.type === 'error')).toHaveLength(1)
+  })
+
+  it('the list is frozen, and names with other characters than a-z, 0-9 and _ are left out', async () => {
+    ctx.server.fault('/model_categories', { kind: 'body', body: '["blip", "a/b", "c.d", "e-f", "g h"]' })
+    const categories = await ctx.client().getModelCategories()
+    expect(categories).toEqual(['blip'])
+    expect(Object.isFrozen(categories)).toBe(true)
   })
 
   it('an aborted getModelCategories rejects with the abort and reports no error', async () => {

@@ -61,11 +61,24 @@ export interface RegisterProviderOptions {
   readonly replace?: boolean
 }
 
-/** Checks a provider's shape and id before it is registered. @throws {ProviderRegistrationError} */
-export function checkProvider(provider: ModelReferenceProvider): void {
+/**
+ * Checks a provider's shape and id before it is registered, and returns what the client keeps
+ * of it: a frozen snapshot of its fields, read once (so a provider object changed later cannot
+ * change where its copies are filed), its `load` still called on the provider.
+ *
+ * @throws {ProviderRegistrationError}
+ */
+export function checkProvider(provider: ModelReferenceProvider): ModelReferenceProvider {
   const candidate = provider as Partial<ModelReferenceProvider> | null
   if (typeof candidate !== 'object' || candidate === null) throw new ProviderRegistrationError(candidate, 'invalid', 'a provider is an object with id, categories and load().')
-  const { id, categories, load, ttlSeconds } = candidate
+  let fields: Partial<ModelReferenceProvider>
+  try {
+    const { id, categories, load, ttlSeconds } = candidate
+    fields = { id, categories: Array.isArray(categories) ? [...categories] : categories, load, ttlSeconds }
+  } catch (error) {
+    throw new ProviderRegistrationError(undefined, 'invalid', `its fields cannot be read (${error instanceof Error ? error.message : String(error)}).`)
+  }
+  const { id, categories, load, ttlSeconds } = fields
   if (typeof id !== 'string' || id.trim() === '') throw new ProviderRegistrationError(id, 'empty', 'its id must be a non-empty string.')
   if (RESERVED_SOURCES.includes(id)) throw new ProviderRegistrationError(id, 'reserved', `${RESERVED_SOURCES.map((name) => `"${name}"`).join(', ')} are reserved source ids (the canonical data, every source, and the SDK's own sources, which counters and events name).`)
   if (!Array.isArray(categories) || !categories.every((category) => typeof category === 'string')) throw new ProviderRegistrationError(id, 'invalid', 'categories must be a list of category names.')
@@ -73,4 +86,10 @@ export function checkProvider(provider: ModelReferenceProvider): void {
   if (ttlSeconds !== undefined && !(typeof ttlSeconds === 'number' && ttlSeconds >= 0 && ttlSeconds <= Number.MAX_SAFE_INTEGER)) {
     throw new ProviderRegistrationError(id, 'invalid', 'ttlSeconds must be a finite number >= 0.')
   }
+  return Object.freeze({
+    id,
+    categories: Object.freeze(categories),
+    ...(ttlSeconds !== undefined && { ttlSeconds }),
+    load: (category: string, context: ProviderContext) => load.call(provider, category, context),
+  })
 }

@@ -29,7 +29,7 @@ export async function readSelected(host: ClientInternals, category: ModelReferen
     ids.map(async (id): Promise<SourcePart> => {
       try {
         if (id === HORDE_SOURCE) return { id, result: await (refresh ? host.refreshCanonical(category, options) : host.readCanonical(category, options)) }
-        const provider = host.providers.get(id)!
+        const provider = host.providers.used(id)!
         if (!provider.categories.includes(category)) return { id, notServed: true }
         return { id, result: await readProvider(host, provider, category, options, refresh) }
       } catch (error) {

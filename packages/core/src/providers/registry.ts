@@ -22,7 +22,8 @@ export interface MergedResult {
  * cheap; its reads (`reader.ts`) load on first use.
  */
 export class ProviderRegistry {
-  readonly #providers = new Map<string, ModelReferenceProvider>()
+  // By id: the provider as registered (what getProvider gives back) and the snapshot the client uses.
+  readonly #providers = new Map<string, { readonly given: ModelReferenceProvider; readonly used: ModelReferenceProvider }>()
   // By provider id, then category.
   readonly #entries = new Map<string, Map<string, ProviderEntry>>()
   readonly #merged = new Map<string, MergedResult>()
@@ -51,12 +52,12 @@ export class ProviderRegistry {
 
   /** @throws {ProviderRegistrationError} for an empty or reserved id, a duplicate (unless `replace`), or something that is not a provider. */
   register(provider: ModelReferenceProvider, options: RegisterProviderOptions = {}): void {
-    checkProvider(provider)
-    if (this.#providers.has(provider.id)) {
-      if (options.replace !== true) throw new ProviderRegistrationError(provider.id, 'duplicate', 'a provider with this id is registered; pass { replace: true } to replace it.')
-      this.#forget(provider.id)
+    const used = checkProvider(provider)
+    if (this.#providers.has(used.id)) {
+      if (options.replace !== true) throw new ProviderRegistrationError(used.id, 'duplicate', 'a provider with this id is registered; pass { replace: true } to replace it.')
+      this.#forget(used.id)
     }
-    this.#providers.set(provider.id, provider)
+    this.#providers.set(used.id, { given: provider, used })
   }
 
   /** Removes a provider, its queries and its stored copies. @returns whether one was registered under `id`. */
@@ -71,8 +72,14 @@ export class ProviderRegistry {
     return Object.freeze([...this.#providers.keys()])
   }
 
+  /** The provider registered under `id`, as it was given. */
   get(id: string): ModelReferenceProvider | undefined {
-    return this.#providers.get(id)
+    return this.#providers.get(id)?.given
+  }
+
+  /** What the client reads of the provider registered under `id`: its fields as they were at registration. */
+  used(id: string): ModelReferenceProvider | undefined {
+    return this.#providers.get(id)?.used
   }
 
   /** The copy of `category` from `provider`, created on first use by `create`. */
@@ -111,7 +118,8 @@ export class ProviderRegistry {
     const last = this.#merged.get(key)
     if (last !== undefined && last.parts.length === parts.length && last.parts.every((part, index) => part === parts[index])) return last.result
     const result = merge()
-    this.#merged.set(key, { parts, result })
+    // Not kept for a selection that names a provider unregistered meanwhile.
+    if (ids.every((id) => id === 'horde' || this.#providers.has(id))) this.#merged.set(key, { parts, result })
     return result
   }
 
@@ -133,7 +141,7 @@ export class ProviderRegistry {
     for (const { query } of this.#entries.get(id)?.values() ?? []) query.dispose(reason)
     this.#entries.delete(id)
     for (const key of this.#merged.keys()) if ((JSON.parse(key) as string[]).slice(1).includes(id)) this.#merged.delete(key)
-    for (const category of this.#providers.get(id)?.categories ?? []) {
+    for (const category of this.#providers.get(id)?.used.categories ?? []) {
       const key = providerEnvelopeKey(id, category)
       const removal = Promise.resolve(this.#writes.get(key))
         .then(() => this.#removeStored(category, key))
