@@ -112,6 +112,11 @@ export function learnServerCategory(name: string): boolean {
   return true
 }
 
+/** @internal `true` for a name that could be a category's (a server's list is asked only about those). */
+export function couldBeCategoryName(name: unknown): name is string {
+  return typeof name === 'string' && CATEGORY_NAME.test(name)
+}
+
 /** @internal `true` for a category known only because a server listed it. */
 export function isServerCategory(category: string): boolean {
   return SERVER_CATEGORIES.has(category) && !isModelReferenceCategory(category)

@@ -17,6 +17,7 @@ import { createMemoryStorage } from './cache/storage.js'
 import { createCategoryLoader, type CategoryLoad } from './category-loader.js'
 import {
   getCategoryDescriptor,
+  couldBeCategoryName,
   isModelReferenceCategory,
   MODEL_REFERENCE_CATEGORIES,
   type FetchableCategory,
@@ -212,7 +213,8 @@ export class ModelReferenceClient {
   async getModelReferenceResult(category: string, options: ReadOptions = {}): Promise<ModelReferenceResult> {
     this.#throwIfDisposed()
     options.signal?.throwIfAborted()
-    await this.#knowCategory(category, options)
+    // A category of the SDK's costs no extra await.
+    if (!isModelReferenceCategory(category)) await this.#knowCategory(category, options)
     // Other sources than the canonical data: loaded when first asked for.
     if (options.source !== undefined && options.source !== HORDE_SOURCE) return (await import('./providers/reader.js')).readSelected(this.#internals, category as ModelReferenceCategory, options, false)
     return this.#readCanonical(category as ModelReferenceCategory, options)
@@ -422,7 +424,7 @@ export class ModelReferenceClient {
     }
     this.#throwIfDisposed()
     options.signal?.throwIfAborted()
-    await this.#knowCategory(category, options)
+    if (!isModelReferenceCategory(category)) await this.#knowCategory(category, options)
     if (options.source !== undefined && options.source !== HORDE_SOURCE) return (await import('./providers/reader.js')).readSelected(this.#internals, category as ModelReferenceCategory, options, true)
     return this.#refreshCanonical(category as ModelReferenceCategory, options)
   }
@@ -515,7 +517,7 @@ export class ModelReferenceClient {
   // A name the SDK does not know: readable when this client's server lists it (asked once per
   // TTL; under prefetchStrategy 'none' never asked for a read: only a list fetched explicitly counts).
   async #knowCategory(category: string, options: Pick<ReadOptions, 'signal'>): Promise<void> {
-    if (!isModelReferenceCategory(category) && !this.#serverCategories.has(category) && this.options.prefetchStrategy !== 'none') {
+    if (couldBeCategoryName(category) && !isModelReferenceCategory(category) && !this.#serverCategories.has(category) && this.options.prefetchStrategy !== 'none') {
       await (await import('./server-metadata.js')).getModelCategories(this.#internals, options)
     }
     this.#checkCategory(category)
@@ -523,8 +525,8 @@ export class ModelReferenceClient {
 
   // The check of the synchronous methods: a category of the SDK's, or one the server listed.
   #checkCategory(category: unknown): asserts category is ModelReferenceCategory {
-    if (typeof category === 'string' && this.#serverCategories.has(category)) return
-    if (!isModelReferenceCategory(category)) throw new UnknownCategoryError(category, [...MODEL_REFERENCE_CATEGORIES, ...this.#serverCategories])
+    if (isModelReferenceCategory(category) || (typeof category === 'string' && this.#serverCategories.has(category))) return
+    throw new UnknownCategoryError(category, [...MODEL_REFERENCE_CATEGORIES, ...this.#serverCategories])
   }
 
   #throwIfDisposed(): void {

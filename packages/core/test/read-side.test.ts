@@ -81,6 +81,14 @@ describe('live categories', () => {
     await expect(getRawModelReference(client, 'made_up_category')).rejects.toSatisfy(isUnknownCategoryError)
   })
 
+  it('a name that cannot be a category is refused without asking the server', async () => {
+    const client = ctx.client()
+    for (const name of ['__proto__', 'Not A Name', '../etc', 42, null]) {
+      await expect(client.getModelReference(name as string)).rejects.toSatisfy(isUnknownCategoryError)
+    }
+    expect(ctx.server.requests).toEqual([])
+  })
+
   it('names that cannot be a category (they go into URLs and keys) are not taken from the server', async () => {
     ctx.server.fault('/model_categories', { kind: 'body', body: JSON.stringify(['blip', '__proto__', '../etc', 'UPPER', 'a b', 'x'.repeat(100), 'fine_one']) })
     expect(await ctx.client().getModelCategories()).toEqual(['blip', 'fine_one'])
