@@ -245,17 +245,18 @@ it('benchmarks', async () => {
   const coreDir = `${root}packages/core`
   const firstQuery = "import { createModelReferenceClient } from './src/index.ts'\ncreateModelReferenceClient().getModelReference('image_generation')"
   const upFront = await composition(firstQuery, coreDir)
-  const withGithub = await composition(firstQuery, coreDir, { lazyChunks: true })
+  const withGithub = await composition(firstQuery, coreDir, { lazyChunks: /convert\/github/ })
+  const withProviders = await composition(firstQuery, coreDir, { lazyChunks: /providers\/reader|server-metadata/ })
   out('### What the first query contains, module by module')
   out()
-  out("`createModelReferenceClient().getModelReference('image_generation')`, bundled from the core's sources by esbuild (minified, ky and valibot included; the dynamic `import()` of the GitHub converters left out, as a browser loads it only when the GitHub path runs). Brotli applies to the whole bundle, so a module's share of the minified bytes is the best guide to its share of the brotli size.")
+  out("`createModelReferenceClient().getModelReference('image_generation')`, bundled from the core's sources by esbuild (minified, ky and valibot included; the dynamic `import()`s of the GitHub converters, the providers' reader and the server's metadata left out, as a browser loads each only when first used). Brotli applies to the whole bundle, so a module's share of the minified bytes is the best guide to its share of the brotli size.")
   out()
   out(renderComposition(upFront))
   out()
-  out(`The GitHub path adds the converters when it first runs: ${withGithub.minified - upFront.minified} minified bytes, ${withGithub.brotli - upFront.brotli} B brotli (the whole bundle with them: ${withGithub.brotli} B).`)
+  out(`The GitHub path adds the converters when it first runs: ${withGithub.minified - upFront.minified} minified bytes, ${withGithub.brotli - upFront.brotli} B brotli (the whole bundle with them: ${withGithub.brotli} B). A first read of providers or of the server's categories or metadata adds the providers' reader and the server's metadata: ${withProviders.minified - upFront.minified} minified bytes, ${withProviders.brotli - upFront.brotli} B brotli.`)
   out()
   const managerQuery = "import { ModelReferenceManager } from './src/index.ts'\nnew ModelReferenceManager().getModelReference('image_generation')"
-  const wholeCore = ['index', 'query/index', 'popular', 'legacy', 'raw', 'convert/text-names', 'convert/index'].map((entry) => `export * from './src/${entry}.ts'`).join('\n')
+  const wholeCore = ['index', 'query/index', 'popular', 'legacy', 'raw', 'convert/text-names', 'convert/index', 'providers/index'].map((entry) => `export * from './src/${entry}.ts'`).join('\n')
   const [client, manager, whole] = await Promise.all([
     composition(firstQuery, coreDir, { withoutKy: true }),
     composition(managerQuery, coreDir, { withoutKy: true }),

@@ -3,14 +3,16 @@ import { build, type Plugin } from 'esbuild'
 
 // What a first query loads, module by module: esbuild bundles the core's sources (the same
 // modules Vite builds `dist/` from) the way size-limit bundles `dist/`, minified, with ky and
-// valibot included. A dynamic `import()` (the GitHub converters) is left out unless asked for.
+// valibot included. A dynamic `import()` (the GitHub converters, the providers' reader, the
+// server's metadata) is left out unless asked for.
 
-const lazyChunksOut: Plugin = {
+// Leaves out every dynamic import but those whose path matches `keep`.
+const lazyChunksOut = (keep?: RegExp): Plugin => ({
   name: 'lazy chunks out',
   setup(b) {
-    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined))
+    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' && !(keep?.test(args.path) ?? false) ? { path: args.path, external: true } : undefined))
   },
-}
+})
 
 /** One module's share of a bundle. */
 export interface BundleModule {
@@ -47,7 +49,7 @@ const kyAsFetch: Plugin = {
 }
 
 /** Bundles `code` (resolved from the core's folder) and lists its modules, largest first. */
-export async function composition(code: string, coreDir: string, options: { lazyChunks?: boolean; withoutKy?: boolean } = {}): Promise<BundleComposition> {
+export async function composition(code: string, coreDir: string, options: { lazyChunks?: boolean | RegExp; withoutKy?: boolean } = {}): Promise<BundleComposition> {
   const result = await build({
     stdin: { contents: code, resolveDir: coreDir, loader: 'ts' },
     bundle: true,
@@ -57,7 +59,7 @@ export async function composition(code: string, coreDir: string, options: { lazy
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [...(options.lazyChunks === true ? [] : [lazyChunksOut]), ...(options.withoutKy === true ? [kyAsFetch] : [])],
+    plugins: [...(options.lazyChunks === true ? [] : [lazyChunksOut(options.lazyChunks === false ? undefined : options.lazyChunks)]), ...(options.withoutKy === true ? [kyAsFetch] : [])],
   })
   const output = result.outputFiles[0]!.contents
   const [meta] = Object.values(result.metafile.outputs)
