@@ -24,10 +24,26 @@ export interface LoggedRequest {
   readonly method: string
   readonly path: string
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
-  /** `'primary'` for /api paths, `'github'` for the raw-file paths, `'other'` otherwise. */
-  readonly source: 'primary' | 'github' | 'other'
+  /** The query string, with its `?` (`''` when none). */
+  readonly search: string
+  /** `'primary'` for /api paths, `'github'` for the raw-file paths, `'horde-api'` for the AI Horde's, `'other'` otherwise. */
+  readonly source: 'primary' | 'github' | 'horde-api' | 'other'
   /** `'metadata'` for the primary's `/v2/metadata/...` routes, `'categories'` for `model_categories`, `'pending'` for a pending route, `'data'` otherwise. */
   readonly kind: 'data' | 'metadata' | 'categories' | 'pending'
+}
+
+/**
+ * What the imitated AI Horde public API answers (`{hordeApiUrl}/v2/...`), set by a test: the
+ * bodies are the test's, written by hand from the API's documented shapes (none is captured from
+ * the live service). A route left out answers 404.
+ */
+export interface HordeApiAnswers {
+  /** `GET /v2/status/models?type=image|text`: `[{ name, count, jobs, performance, queued, eta, type }]`. */
+  readonly status?: { readonly image?: unknown; readonly text?: unknown }
+  /** `GET /v2/stats/img/models`, `/v2/stats/text/models`: `{ day: { name: n }, month, total }`. */
+  readonly stats?: { readonly img?: unknown; readonly text?: unknown }
+  /** `GET /v2/workers?type=image|text`: `[WorkerDetails: { type, name, id, online, trusted, uptime, performance, models, ... }]`. */
+  readonly workers?: { readonly image?: unknown; readonly text?: unknown }
 }
 
 /** A fault applied to matching paths: each time, or only the first `times` requests. */
@@ -81,6 +97,10 @@ export interface ReferenceServer {
   readonly primaryUrl: string
   /** The `githubUrl` option for this server. */
   readonly githubUrl: string
+  /** The `hordeApiUrl` option for this server's AI Horde imitation. */
+  readonly hordeApiUrl: string
+  /** Sets what the AI Horde imitation answers (until `reset()`). */
+  setHordeApi(answers: HordeApiAnswers): void
   /** Every request received, in order. */
   readonly requests: LoggedRequest[]
   /** Plays `fault` for requests whose path matches (a string matches a path ending with it); `times` limits how often. */
@@ -168,7 +188,22 @@ function normalBody(path: string, lastUpdated: ReadonlyMap<string, number>, head
   return undefined
 }
 
+const HORDE_API = '/horde/api'
+
+// The AI Horde imitation's answer for `url`, or undefined (a 404).
+function hordeBody(url: URL, answers: HordeApiAnswers): unknown {
+  const route = url.pathname.slice(HORDE_API.length)
+  const type = url.searchParams.get('type')
+  const pick = (table: Readonly<Record<string, unknown>> | undefined, key: string | null): unknown => (table !== undefined && key !== null && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined)
+  if (route === '/v2/status/models') return pick(answers.status, type)
+  if (route === '/v2/workers') return pick(answers.workers, type)
+  if (route === '/v2/stats/img/models') return answers.stats?.img
+  if (route === '/v2/stats/text/models') return answers.stats?.text
+  return undefined
+}
+
 function sourceOf(path: string): LoggedRequest['source'] {
+  if (path.startsWith(`${HORDE_API}/`)) return 'horde-api'
   if (path.startsWith('/api/')) return 'primary'
   if (path.includes(IMAGE_REPO) || path.includes(TEXT_REPO)) return 'github'
   return 'other'
@@ -179,6 +214,7 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
   const requests: LoggedRequest[] = []
   const lastUpdated = new Map<string, number>()
   let primaryCors = true
+  let hordeAnswers: HordeApiAnswers = {}
   let rules: FaultRule[] = []
   const sockets = new Set<Socket>()
   const timers = new Set<ReturnType<typeof setTimeout>>()
@@ -234,8 +270,9 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
   }
 
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname
-    if (sourceOf(path) === 'github' || (sourceOf(path) === 'primary' && primaryCors)) {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const path = url.pathname
+    if (sourceOf(path) === 'github' || sourceOf(path) === 'horde-api' || (sourceOf(path) === 'primary' && primaryCors)) {
       res.setHeader('access-control-allow-origin', '*')
       res.setHeader('access-control-expose-headers', 'etag')
     }
@@ -247,11 +284,17 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
       return
     }
     const kind = path.includes('/v2/metadata/') ? 'metadata' : path.endsWith('/model_categories') ? 'categories' : path.endsWith('/pending') ? 'pending' : 'data'
-    requests.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, source: sourceOf(path), kind })
+    requests.push({ method: req.method ?? 'GET', path, search: url.search, headers: { ...req.headers }, source: sourceOf(path), kind })
     const rule = rules.find((r) => r.remaining > 0 && r.match(path))
     if (rule) {
       rule.remaining--
       play(rule.fault, path, req, res)
+      return
+    }
+    if (sourceOf(path) === 'horde-api') {
+      const body = hordeBody(url, hordeAnswers)
+      if (body === undefined) res.writeHead(404, { 'content-type': 'text/plain' }).end('404: Not Found')
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body))
       return
     }
     const normal = normalBody(path, lastUpdated, req.headers)
@@ -285,6 +328,10 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
     origin,
     primaryUrl: `${origin}/api`,
     githubUrl: origin,
+    hordeApiUrl: `${origin}${HORDE_API}`,
+    setHordeApi(answers) {
+      hordeAnswers = answers
+    },
     requests,
     fault(match, fault, times = Number.POSITIVE_INFINITY) {
       rules.push({ match: toMatcher(match), fault, remaining: times })
@@ -303,6 +350,7 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
       requests.length = 0
       lastUpdated.clear()
       primaryCors = true
+      hordeAnswers = {}
     },
     count(source) {
       return requests.filter((r) => r.source === source && r.kind === 'data').length

@@ -1,14 +1,12 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { isSourcesUnavailableError } from '../src/index.js'
 import { getPopularModels, type PopularModel } from '../src/popular.js'
 import { useFakeClock } from './helpers/clock.js'
 import { useReferenceServer } from './helpers/setup.js'
 
-// A loopback imitation of the AI Horde public API, as in popular.test.ts, with the workers route.
-// Every response is written here by hand from the API's documented shapes; none is captured
-// from the live service:
+// What the reference server's AI Horde imitation answers here, with the workers route. Every
+// response is written by hand from the API's documented shapes; none is captured from the live
+// service:
 //   GET /v2/status/models?type=image|text -> [{ name, count, jobs, performance, queued, eta, type }]
 //   GET /v2/workers?type=image|text -> [WorkerDetails: { type, name, id, online, requests_fulfilled,
 //       kudos_rewards, performance (text), threads, uptime (seconds), trusted, models, bridge_agent, ... }]
@@ -44,33 +42,16 @@ const WORKERS = {
 
 const ctx = useReferenceServer()
 const { advance } = useFakeClock()
-let horde: Server
-let hordeUrl: string
-const hordePaths: string[] = []
-let workersAnswer: 'ok' | 'down' | 'not-a-list' = 'ok'
+// The reference server's AI Horde imitation, answering this file's bodies; a request's path as
+// the AI Horde sees it (below its /api), with its query.
+const hordePaths = (): string[] => ctx.server.requests.filter((r) => r.source === 'horde-api').map((r) => `${r.path.slice('/horde'.length)}${r.search}`)
+const workersAnswer = (answer: 'down' | 'not-a-list'): void =>
+  answer === 'down'
+    ? ctx.server.fault('/v2/workers', { kind: 'status', status: 503, body: 'down' })
+    : ctx.server.setHordeApi({ status: STATUS, workers: { image: { workers: WORKERS.image }, text: { workers: WORKERS.text } } })
+beforeEach(() => ctx.server.setHordeApi({ status: STATUS, workers: WORKERS }))
 
-beforeAll(async () => {
-  horde = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x')
-    hordePaths.push(`${url.pathname}${url.search}`)
-    const type = url.searchParams.get('type') as 'image' | 'text'
-    if (url.pathname === '/api/v2/workers') {
-      if (workersAnswer === 'down') return void res.writeHead(503).end('down')
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(workersAnswer === 'ok' ? WORKERS[type] : { workers: WORKERS[type] }))
-    }
-    if (url.pathname === '/api/v2/status/models') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(STATUS[type]))
-    res.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => horde.listen(0, '127.0.0.1', resolve))
-  hordeUrl = `http://127.0.0.1:${(horde.address() as AddressInfo).port}/api`
-})
-afterAll(() => new Promise<void>((resolve) => horde.close(() => resolve())))
-beforeEach(() => {
-  hordePaths.length = 0
-  workersAnswer = 'ok'
-})
-
-const client = () => ctx.client({ hordeApiUrl: hordeUrl, retries: 0 })
+const client = () => ctx.client({ hordeApiUrl: ctx.server.hordeApiUrl, retries: 0 })
 const workerNames = (models: readonly PopularModel[]) => Object.fromEntries(models.map((m) => [m.name, m.workers?.map((w) => w.name)]))
 const workersPath = (type: string) => `/api/v2/workers?type=${type}`
 
@@ -81,7 +62,7 @@ describe('getPopularModels with includeWorkers', () => {
     expect(popular.find((m) => m.name === 'AlbedoBase XL (SDXL)')!.workers).toStrictEqual([
       { id: '00000000-0000-4000-8000-000000000001', name: 'GPU One', online: true, trusted: true, uptime: 86400, performance: '1.5 megapixelsteps per second' },
     ])
-    expect(hordePaths).toContain(workersPath('image'))
+    expect(hordePaths()).toContain(workersPath('image'))
   })
 
   it('leaves out the fields a worker entry did not have', async () => {
@@ -102,41 +83,41 @@ describe('getPopularModels with includeWorkers', () => {
     const popular = await getPopularModels(client(), 'text_generation', { includeWorkers: true })
     expect(workerNames(popular)).toEqual({ 'ReadyArt/Broken-Tutu-24B': ['Kobold Box', 'Aphrodite Box'], 'acrastt/Marx-3B-V3': ['Marx Box'] })
     expect(popular.find((m) => m.name === 'acrastt/Marx-3B-V3')!.workers).toStrictEqual([{ id: '00000000-0000-4000-8000-000000000013', name: 'Marx Box', online: false }])
-    expect(hordePaths).toContain(workersPath('text'))
+    expect(hordePaths()).toContain(workersPath('text'))
   })
 
   it('without includeWorkers, workers is undefined and /v2/workers is never asked', async () => {
     const popular = await getPopularModels(client(), 'image_generation')
     expect(popular.length).toBeGreaterThan(0)
     expect(popular.every((m) => m.workers === undefined)).toBe(true)
-    expect(hordePaths.filter((p) => p.startsWith('/api/v2/workers'))).toEqual([])
+    expect(hordePaths().filter((p) => p.startsWith('/api/v2/workers'))).toEqual([])
   })
 
   it('caches the worker list like the status: one request within the TTL and for concurrent readers', async () => {
     const c = client()
     await Promise.all([getPopularModels(c, 'image_generation', { includeWorkers: true }), getPopularModels(c, 'image_generation', { includeWorkers: true, limit: 1 })])
     await getPopularModels(c, 'image_generation', { includeWorkers: true })
-    expect(hordePaths.filter((p) => p === workersPath('image'))).toHaveLength(1)
+    expect(hordePaths().filter((p) => p === workersPath('image'))).toHaveLength(1)
     advance(61)
     await getPopularModels(c, 'image_generation', { includeWorkers: true })
-    expect(hordePaths.filter((p) => p === workersPath('image'))).toHaveLength(2)
+    expect(hordePaths().filter((p) => p === workersPath('image'))).toHaveLength(2)
   })
 
   it('serves the last good worker list when the Horde fails, and a typed error when there is none', async () => {
     const c = client()
     const good = await getPopularModels(c, 'image_generation', { includeWorkers: true })
     advance(61)
-    workersAnswer = 'down'
+    workersAnswer('down')
     expect(await getPopularModels(c, 'image_generation', { includeWorkers: true })).toEqual(good)
     const error = await getPopularModels(client(), 'image_generation', { includeWorkers: true }).catch((e: unknown) => e)
     expect(isSourcesUnavailableError(error)).toBe(true)
-    expect((error as { attempts: unknown[] }).attempts).toEqual([expect.objectContaining({ source: 'horde-api', url: `${hordeUrl}/v2/workers?type=image`, kind: 'http', status: 503 })])
+    expect((error as { attempts: unknown[] }).attempts).toEqual([expect.objectContaining({ source: 'horde-api', url: `${ctx.server.hordeApiUrl}/v2/workers?type=image`, kind: 'http', status: 503 })])
     // The ranking alone does not need the workers.
     expect(await getPopularModels(client(), 'image_generation')).toHaveLength(3)
   })
 
   it('an answer that is not a list of workers is a malformed answer', async () => {
-    workersAnswer = 'not-a-list'
+    workersAnswer('not-a-list')
     const error = await getPopularModels(client(), 'text_generation', { includeWorkers: true }).catch((e: unknown) => e)
     expect(isSourcesUnavailableError(error)).toBe(true)
     expect((error as { attempts: unknown[] }).attempts).toEqual([expect.objectContaining({ kind: 'malformed', message: 'not a list of workers' })])

@@ -1,13 +1,11 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { isSourcesUnavailableError } from '../src/index.js'
 import { getPopularModels } from '../src/popular.js'
 import { useFakeClock } from './helpers/clock.js'
 import { useReferenceServer } from './helpers/setup.js'
 
-// A loopback imitation of the AI Horde public API. The responses are written here by hand from
-// the API's documented shapes (they are not captured from the live service):
+// What the reference server's AI Horde imitation answers here. The responses are written by hand
+// from the API's documented shapes (they are not captured from the live service):
 //   GET /v2/status/models?type=image|text -> [{ name, count, jobs, performance, queued, eta, type }]
 //   GET /v2/stats/img/models, /v2/stats/text/models -> { day: {name: n}, month: {...}, total: {...} }
 const STATUS = {
@@ -31,31 +29,14 @@ const STATS = {
 
 const ctx = useReferenceServer()
 const { advance } = useFakeClock()
-let horde: Server
-let hordeUrl: string
-const hordeRequests: { path: string; clientAgent: string | undefined }[] = []
-let hordeDown = false
+// The reference server's AI Horde imitation, answering this file's bodies; a request's path as
+// the AI Horde sees it (below its /api) with its query, and its Client-Agent.
+const hordeRequests = (): { path: string; clientAgent: string | undefined }[] =>
+  ctx.server.requests.filter((r) => r.source === 'horde-api').map((r) => ({ path: `${r.path.slice('/horde'.length)}${r.search}`, clientAgent: r.headers['client-agent'] as string | undefined }))
+const hordeDown = (): void => ctx.server.fault((path) => path.startsWith('/horde/'), { kind: 'status', status: 503, body: 'down' })
+beforeEach(() => ctx.server.setHordeApi({ status: STATUS, stats: STATS }))
 
-beforeAll(async () => {
-  horde = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x')
-    hordeRequests.push({ path: `${url.pathname}${url.search}`, clientAgent: req.headers['client-agent'] as string | undefined })
-    if (hordeDown) return void res.writeHead(503).end('down')
-    const body =
-      url.pathname === '/api/v2/status/models' ? STATUS[url.searchParams.get('type') as 'image' | 'text'] : url.pathname === '/api/v2/stats/img/models' ? STATS.img : url.pathname === '/api/v2/stats/text/models' ? STATS.text : undefined
-    if (body === undefined) return void res.writeHead(404).end()
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body))
-  })
-  await new Promise<void>((resolve) => horde.listen(0, '127.0.0.1', resolve))
-  hordeUrl = `http://127.0.0.1:${(horde.address() as AddressInfo).port}/api`
-})
-afterAll(() => new Promise<void>((resolve) => horde.close(() => resolve())))
-beforeEach(() => {
-  hordeRequests.length = 0
-  hordeDown = false
-})
-
-const client = (extra = {}) => ctx.client({ hordeApiUrl: hordeUrl, retries: 0, ...extra })
+const client = (extra = {}) => ctx.client({ hordeApiUrl: ctx.server.hordeApiUrl, retries: 0, ...extra })
 
 describe('getPopularModels', () => {
   it('ranks image models by workers, joined with the reference (others left out)', async () => {
@@ -66,7 +47,7 @@ describe('getPopularModels', () => {
     ])
     expect(popular[0]!.record.baseline).toBe('flux_1')
     expect(popular[0]).toMatchObject({ jobs: 7, queued: 2200000, eta: 40, usage: undefined })
-    expect(hordeRequests).toEqual([{ path: '/api/v2/status/models?type=image', clientAgent: 'test:1:me' }])
+    expect(hordeRequests()).toEqual([{ path: '/api/v2/status/models?type=image', clientAgent: 'test:1:me' }])
   })
 
   it('counts a text model’s backend variants as the model', async () => {
@@ -88,24 +69,24 @@ describe('getPopularModels', () => {
       ['acrastt/Marx-3B-V3', 70],
       ['ReadyArt/Broken-Tutu-24B', 5],
     ])
-    expect(hordeRequests.map((r) => r.path)).toContain('/api/v2/stats/img/models')
+    expect(hordeRequests().map((r) => r.path)).toContain('/api/v2/stats/img/models')
   })
 
   it('caches like the reference: one request within the TTL, one for concurrent readers', async () => {
     const c = client()
     await Promise.all([getPopularModels(c, 'image_generation'), getPopularModels(c, 'image_generation'), getPopularModels(c, 'image_generation', { limit: 1 })])
     await getPopularModels(c, 'image_generation')
-    expect(hordeRequests).toHaveLength(1)
+    expect(hordeRequests()).toHaveLength(1)
     advance(61)
     await getPopularModels(c, 'image_generation')
-    expect(hordeRequests).toHaveLength(2)
+    expect(hordeRequests()).toHaveLength(2)
   })
 
   it('serves the last good answer when the Horde fails, and a typed error when there is none', async () => {
     const c = client()
     const good = await getPopularModels(c, 'image_generation')
     advance(61)
-    hordeDown = true
+    hordeDown()
     expect(await getPopularModels(c, 'image_generation')).toEqual(good)
     const error = await getPopularModels(client(), 'image_generation').catch((e: unknown) => e)
     expect(isSourcesUnavailableError(error)).toBe(true)
@@ -114,7 +95,7 @@ describe('getPopularModels', () => {
 
   it('other categories give [] without a request; bad options are refused', async () => {
     expect(await getPopularModels(client(), 'controlnet')).toEqual([])
-    expect(hordeRequests).toHaveLength(0)
+    expect(hordeRequests()).toHaveLength(0)
     await expect(getPopularModels(client(), 'image_generation', { limit: -1 })).rejects.toThrow(RangeError)
     await expect(getPopularModels(client(), 'image_generation', { sortBy: 'fame' as never })).rejects.toThrow(/worker_count/)
   })

@@ -794,20 +794,10 @@ describe('raw and popular (mutation gaps)', () => {
   })
 
   it('includeWorkers: false never asks /v2/workers', async () => {
-    const paths: string[] = []
-    const horde: Server = createServer((req, res) => {
-      paths.push(req.url ?? '')
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(req.url?.startsWith('/api/v2/status/models') ? JSON.stringify([{ name: 'AlbedoBase XL (SDXL)', count: 1 }]) : '[]')
-    })
-    await new Promise<void>((resolve) => horde.listen(0, '127.0.0.1', resolve))
-    try {
-      const client = ctx.client({ hordeApiUrl: `http://127.0.0.1:${(horde.address() as AddressInfo).port}/api` })
-      const popular = await getPopularModels(client, 'image_generation', { includeWorkers: false })
-      expect(popular.map((m) => m.name)).toEqual(['AlbedoBase XL (SDXL)'])
-      expect(paths.some((p) => p.startsWith('/api/v2/workers'))).toBe(false)
-    } finally {
-      await new Promise<void>((resolve) => horde.close(() => resolve()))
-    }
+    ctx.server.setHordeApi({ status: { image: [{ name: 'AlbedoBase XL (SDXL)', count: 1 }] }, workers: { image: [] } })
+    const client = ctx.client({ hordeApiUrl: ctx.server.hordeApiUrl })
+    const popular = await getPopularModels(client, 'image_generation', { includeWorkers: false })
+    expect(popular.map((m) => m.name)).toEqual(['AlbedoBase XL (SDXL)'])
+    expect(ctx.server.requests.filter((r) => r.source === 'horde-api').map((r) => r.path)).toEqual(['/horde/api/v2/status/models'])
   })
 })
