@@ -6,35 +6,19 @@ import {
   isUnknownSourceError,
   ModelReferenceManager,
   ModelNotFoundError,
-  type ModelReferenceProvider,
   type ModelReferenceResult,
   type SourcesUnavailableError,
 } from '../src/index.js'
 import { createPendingProvider, createStaticProvider, staticProviderFromRaw } from '../src/providers/index.js'
 import { envelopeKey } from '../src/cache/envelope.js'
-import { fixtureJson } from '../../../e2e/fixtures.js'
 import { PENDING_API_KEY, PENDING_IMAGE_RECORDS } from '../../../e2e/reference-server.js'
 import { useFakeClock } from './helpers/clock.js'
+import { albedo, scripted } from './helpers/providers.js'
 import { useReferenceServer } from './helpers/setup.js'
 
 const ctx = useReferenceServer()
 const { advance } = useFakeClock()
 
-const albedo = (): Record<string, unknown> => structuredClone((fixtureJson('derived-v2/stable_diffusion.json') as Record<string, Record<string, unknown>>)['AlbedoBase XL (SDXL)']!)
-
-/** A provider whose answers the test decides, counting its loads. */
-function scripted(id: string, answer: (category: string) => unknown, categories = ['image_generation']): ModelReferenceProvider & { loads: number } {
-  const provider = {
-    id,
-    categories,
-    loads: 0,
-    async load(category: string) {
-      provider.loads++
-      return answer(category) as Record<string, unknown>
-    },
-  }
-  return provider
-}
 
 const mine = (): Record<string, unknown> => ({ 'Lab Model': { ...albedo(), name: 'Lab Model', version: 'lab' } })
 
