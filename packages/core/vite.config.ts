@@ -10,4 +10,5 @@ export default libraryConfig(['ky', 'valibot'], {
   'text-names': 'src/convert/text-names.ts',
   convert: 'src/convert/index.ts',
   providers: 'src/providers/index.ts',
+  availability: 'src/availability.ts',
 })

@@ -21,8 +21,8 @@ export interface ClientInternals {
   readonly sources: readonly ReferenceSource[]
   readonly loop: LoopOptions
   readonly emit: Emit
-  /** The client's cached value under `key` (the AI Horde's status, say), created on first use with the client's TTL rules. */
-  query<T>(key: string, create: () => Omit<QueryConfig<T>, 'freshness'>): Query<T>
+  /** The client's cached value under `key` (the AI Horde's status, say), created on first use with the client's TTL rules (or `freshness` of its own). */
+  query<T>(key: string, create: () => Omit<QueryConfig<T>, 'freshness'> & { readonly freshness?: Freshness }): Query<T>
   /** The `keepAlive` of a read: its own `waitUntil`, else the client's. */
   keepAlive(waitUntil: WaitUntil | undefined): (promise: Promise<unknown>) => void
   /** Resolves when `category` is one this client reads (the SDK's, or one its server lists, asked once). @throws {UnknownCategoryError} */

@@ -154,10 +154,10 @@ export class ModelReferenceClient {
       sources,
       loop,
       emit,
-      query: <T,>(key: string, create: () => Omit<QueryConfig<T>, 'freshness'>): Query<T> => {
+      query: <T,>(key: string, create: () => Omit<QueryConfig<T>, 'freshness'> & { readonly freshness?: Freshness }): Query<T> => {
         let query = this.#values.get(key) as Query<T> | undefined
         if (query === undefined) {
-          query = new Query<T>({ ...create(), freshness: this.#freshness })
+          query = new Query<T>({ freshness: this.#freshness, ...create() })
           this.#values.set(key, query as Query<unknown>)
         }
         return query

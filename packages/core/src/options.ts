@@ -77,6 +77,13 @@ export interface ModelReferenceOptions {
    */
   maxStaleSeconds?: number
   /**
+   * How long the AI Horde's live numbers (workers, queues, usage: `getModelAvailability`,
+   * `getPopularModels`) are fresh, in seconds. They change by the minute, so they have a TTL
+   * of their own; past it the last good answer is still served (stale) when the Horde fails.
+   * @default 60
+   */
+  hordeApiTtlSeconds?: number
+  /**
    * The timeout of one request, in milliseconds, covering the whole response, body included.
    * @default 10000
    */
@@ -196,6 +203,7 @@ export interface NormalizedOptions {
   readonly githubFallback: boolean
   readonly ttlSeconds: number
   readonly maxStaleSeconds: number
+  readonly hordeApiTtlSeconds: number
   readonly timeoutMs: number
   readonly totalTimeoutMs: number
   readonly fallbackAfterMs: number
@@ -226,6 +234,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   githubFallback: true,
   ttlSeconds: 60,
   maxStaleSeconds: 7 * 24 * 60 * 60,
+  hordeApiTtlSeconds: 60,
   timeoutMs: 10_000,
   totalTimeoutMs: 30_000,
   fallbackAfterMs: 1_000,
@@ -346,6 +355,7 @@ export function normalizeOptions(options: ModelReferenceOptions = {}): Normalize
     githubFallback: flag('githubFallback', o.githubFallback, DEFAULT_OPTIONS.githubFallback),
     ttlSeconds: number('ttlSeconds', o.ttlSeconds, DEFAULT_OPTIONS.ttlSeconds),
     maxStaleSeconds: number('maxStaleSeconds', o.maxStaleSeconds, DEFAULT_OPTIONS.maxStaleSeconds),
+    hordeApiTtlSeconds: number('hordeApiTtlSeconds', o.hordeApiTtlSeconds, DEFAULT_OPTIONS.hordeApiTtlSeconds),
     timeoutMs: number('timeoutMs', o.timeoutMs, DEFAULT_OPTIONS.timeoutMs, 1, MAX_DELAY_MS),
     totalTimeoutMs: number('totalTimeoutMs', o.totalTimeoutMs, DEFAULT_OPTIONS.totalTimeoutMs, 1, MAX_DELAY_MS),
     fallbackAfterMs: number('fallbackAfterMs', o.fallbackAfterMs, DEFAULT_OPTIONS.fallbackAfterMs, 0, MAX_DELAY_MS),

@@ -1,18 +1,16 @@
-import * as v from 'valibot'
 import type { ReadOptions } from './cache/result.js'
 import { assertCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
-import { fetchFirst, getInternals, type ClientInternals } from './client-internals.js'
+import { joinAvailability } from './availability.js'
+import { getInternals } from './client-internals.js'
 import { getModelNameVariants } from './convert/text-names.js'
-import { NotCachedError } from './errors/not-cached.js'
-import { SourcesUnavailableError } from './errors/sources-unavailable.js'
+import { hordeStats, hordeStatus, hordeWorkers, type ActiveModel, type HordeCategory, type HordeWorker, type ModelStats } from './horde-api.js'
 import type { ModelMap, RecordFor } from './records/types.js'
-import { malformed } from './sources/decode.js'
 
 /** How {@link getPopularModels} ranks models. */
 export type PopularSortBy = 'worker_count' | 'usage_day' | 'usage_month' | 'usage_total'
 
-/** A model of the reference with its live numbers from the AI Horde. */
+/** A model of the reference the AI Horde serves, with its live numbers. */
 export interface PopularModel<C extends ModelReferenceCategory = ModelReferenceCategory> {
   readonly name: string
   /** The reference record. */
@@ -55,37 +53,6 @@ export interface PopularModelWorker {
   readonly performance?: string
 }
 
-// GET {hordeApiUrl}/v2/status/models?type=image|text answers a list of ActiveModel objects;
-// each entry is validated on its own and a bad one is skipped.
-const activeModel = v.looseObject({
-  name: v.string(),
-  count: v.optional(v.number(), 0),
-  jobs: v.optional(v.number(), 0),
-  performance: v.optional(v.number(), 0),
-  queued: v.optional(v.number(), 0),
-  eta: v.optional(v.number(), 0),
-})
-type ActiveModel = v.InferOutput<typeof activeModel>
-
-// GET {hordeApiUrl}/v2/stats/img/models (or /stats/text/models): requests per model name.
-const counts = v.optional(v.record(v.string(), v.number()), {})
-const modelStats = v.looseObject({ day: counts, month: counts, total: counts })
-type ModelStats = v.InferOutput<typeof modelStats>
-
-// GET {hordeApiUrl}/v2/workers?type=image|text answers a list of WorkerDetails; each entry is
-// validated on its own (only the fields kept and the models it offers) and a bad one is skipped.
-const workerDetails = v.looseObject({
-  id: v.string(),
-  name: v.string(),
-  online: v.optional(v.boolean()),
-  trusted: v.optional(v.boolean()),
-  uptime: v.optional(v.number()),
-  performance: v.optional(v.string()),
-  models: v.optional(v.array(v.string()), []),
-})
-/** A worker entry of `/v2/workers` as validated: the kept fields and the models it offers. */
-type HordeWorker = PopularModelWorker & { readonly models: readonly string[] }
-
 const SORTS: readonly PopularSortBy[] = ['worker_count', 'usage_day', 'usage_month', 'usage_total']
 
 /** Options of {@link getPopularModels}. */
@@ -101,72 +68,7 @@ export interface PopularModelsOptions extends ReadOptions {
   readonly includeWorkers?: boolean
 }
 
-type RankedCategory = 'image_generation' | 'text_generation'
-
-/** GETs one AI Horde API document through the client's transport and source loop (deadline, retries). */
-function getJson(internals: ClientInternals, category: RankedCategory, url: string, signal: AbortSignal): Promise<unknown> {
-  return fetchFirst(
-    internals,
-    category,
-    [['horde-api', url]],
-    (body) => {
-      try {
-        return JSON.parse(body!.text) as unknown
-      } catch {
-        throw malformed(body, 'invalid JSON')
-      }
-    },
-    signal,
-  )
-}
-
-async function loadHordeStatus(internals: ClientInternals, category: RankedCategory, signal: AbortSignal): Promise<ActiveModel[]> {
-  const url = `${internals.options.hordeApiUrl}/v2/status/models?type=${category === 'image_generation' ? 'image' : 'text'}`
-  const data = await getJson(internals, category, url, signal)
-  if (!Array.isArray(data)) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: 'not a list of models' }])
-  return data.flatMap((entry) => {
-    const result = v.safeParse(activeModel, entry)
-    return result.success ? [result.output] : []
-  })
-}
-
-async function loadHordeStats(internals: ClientInternals, category: RankedCategory, signal: AbortSignal): Promise<ModelStats> {
-  const url = `${internals.options.hordeApiUrl}/v2/stats/${category === 'image_generation' ? 'img' : 'text'}/models`
-  const result = v.safeParse(modelStats, await getJson(internals, category, url, signal))
-  if (!result.success) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: result.issues[0].message }])
-  return result.output
-}
-
-async function loadHordeWorkers(internals: ClientInternals, category: RankedCategory, signal: AbortSignal): Promise<HordeWorker[]> {
-  const url = `${internals.options.hordeApiUrl}/v2/workers?type=${category === 'image_generation' ? 'image' : 'text'}`
-  const data = await getJson(internals, category, url, signal)
-  if (!Array.isArray(data)) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: 'not a list of workers' }])
-  return data.flatMap((entry) => {
-    const result = v.safeParse(workerDetails, entry)
-    if (!result.success) return []
-    const { id, name, online, trusted, uptime, performance, models } = result.output
-    // Only what the Horde said: a field it left out stays out (no `online: undefined`).
-    const worker: { -readonly [K in keyof HordeWorker]: HordeWorker[K] } = { id, name, models }
-    if (online !== undefined) worker.online = online
-    if (trusted !== undefined) worker.trusted = trusted
-    if (uptime !== undefined) worker.uptime = uptime
-    if (performance !== undefined) worker.performance = performance
-    return [worker]
-  })
-}
-
-/**
- * The Horde's answer under `key`, cached by the client like the reference: a query of its own
- * (fresh for `ttlSeconds`, one request for concurrent readers, the last good answer served
- * within `maxStaleSeconds` when the Horde fails).
- */
-async function cached<T>(internals: ClientInternals, category: RankedCategory, key: string, load: (signal: AbortSignal) => Promise<T>, options: ReadOptions): Promise<T> {
-  const query = internals.query<T>(key, () => ({ load: async (_previous, { signal }) => ({ value: await load(signal), fetchedAt: Date.now(), origin: 'horde-api' }) }))
-  // Under prefetchStrategy 'none' the Horde is not asked either: only what is cached is served.
-  const copy = await query.read({ signal: options.signal, load: internals.options.prefetchStrategy !== 'none', staleWhileRevalidate: false, keepAlive: internals.keepAlive(options.waitUntil) })
-  if (copy === undefined) throw new NotCachedError(category)
-  return copy.value
-}
+type RankedCategory = HordeCategory
 
 /**
  * The most used image or text models right now, from the AI Horde public API
@@ -194,11 +96,11 @@ export async function getPopularModels<C extends ModelReferenceCategory>(client:
   const ranked = category as RankedCategory
   const [models, status, stats, workers] = await Promise.all([
     client.getModelReference(ranked, options),
-    cached(internals, ranked, `horde-status:${ranked}`, (signal) => loadHordeStatus(internals, ranked, signal), options),
-    sortBy === 'worker_count' ? undefined : cached(internals, ranked, `horde-stats:${ranked}`, (signal) => loadHordeStats(internals, ranked, signal), options),
-    options.includeWorkers === true ? cached(internals, ranked, `horde-workers:${ranked}`, (signal) => loadHordeWorkers(internals, ranked, signal), options) : undefined,
+    hordeStatus(internals, ranked, options),
+    sortBy === 'worker_count' ? undefined : hordeStats(internals, ranked, options),
+    options.includeWorkers === true ? hordeWorkers(internals, ranked, options) : undefined,
   ])
-  return rankPopularModels(models, status, stats, sortBy, limit, workers) as unknown as PopularModel<C>[]
+  return rankPopularModels(models, status.value, stats?.value, sortBy, limit, workers?.value) as unknown as PopularModel<C>[]
 }
 
 /**
@@ -215,20 +117,10 @@ export function rankPopularModels<C extends 'image_generation' | 'text_generatio
   limit: number,
   workers?: readonly HordeWorker[],
 ): PopularModel<C>[] {
+  // The same join as getModelAvailability: popular models are those the Horde serves.
+  const { models: all } = joinAvailability(models, status)
   const canonical = new Map<string, string>()
-  for (const name of Object.keys(models)) for (const variant of getModelNameVariants(name)) canonical.set(variant, name)
-  const byName = new Map<string, { workerCount: number; jobs: number; queued: number; performance: number; eta: number }>()
-  for (const entry of status) {
-    const name = canonical.get(entry.name)
-    if (name === undefined) continue
-    const sum = byName.get(name) ?? { workerCount: 0, jobs: 0, queued: 0, performance: 0, eta: 0 }
-    sum.workerCount += entry.count
-    sum.jobs += entry.jobs
-    sum.queued += entry.queued
-    sum.performance = Math.max(sum.performance, entry.performance)
-    sum.eta = Math.max(sum.eta, entry.eta)
-    byName.set(name, sum)
-  }
+  for (const model of all) for (const variant of getModelNameVariants(model.name)) if (!canonical.has(variant)) canonical.set(variant, model.name)
   const usageOf = (name: string): PopularModel['usage'] => {
     if (stats === undefined) return undefined
     const total = (period: Readonly<Record<string, number>>): number => getModelNameVariants(name).reduce((n, variant) => n + (Object.prototype.hasOwnProperty.call(period, variant) ? period[variant]! : 0), 0)
@@ -243,13 +135,19 @@ export function rankPopularModels<C extends 'image_generation' | 'text_generatio
       else list.push(worker)
     }
   }
-  const ranked: PopularModel<C>[] = [...byName].map(([name, numbers]) => ({
-    name,
-    record: models[name] as RecordFor<C>,
-    ...numbers,
-    usage: usageOf(name),
-    workers: workers === undefined ? undefined : (workersOf.get(name) ?? []),
-  }))
+  const ranked: PopularModel<C>[] = all
+    .filter((model) => model.served)
+    .map(({ name, record, workerCount, jobs, queued, performance, eta }) => ({
+      name,
+      record,
+      workerCount,
+      jobs,
+      queued,
+      performance,
+      eta,
+      usage: usageOf(name),
+      workers: workers === undefined ? undefined : (workersOf.get(name) ?? []),
+    }))
   const score = (model: PopularModel<C>): number => (sortBy === 'worker_count' ? model.workerCount : model.usage![sortBy === 'usage_day' ? 'day' : sortBy === 'usage_month' ? 'month' : 'total'])
   ranked.sort((a, b) => score(b) - score(a) || (a.name < b.name ? -1 : 1))
   return ranked.slice(0, limit)
