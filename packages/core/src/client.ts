@@ -77,10 +77,6 @@ function isUnavailable(error: unknown): boolean {
   return isHordeModelReferenceError(error) && (error.code === 'SOURCES_UNAVAILABLE' || error.code === 'VALIDATION_FAILED' || error.code === 'NOT_CACHED')
 }
 
-function normalizeForMatch(name: string): string {
-  return name.toLowerCase().replace(/[\s_-]+/g, ' ').trim()
-}
-
 interface CategoryEntry {
   readonly query: Query<CategoryEnvelope>
   readonly view: CategoryView
@@ -331,8 +327,26 @@ export class ModelReferenceClient {
     const result = await this.getModelReferenceResult(category, options)
     const model = this.#find(result, name)
     if (model !== undefined) return model
-    const wanted = normalizeForMatch(name)
-    throw new ModelNotFoundError(category, name, Object.keys(result.models).filter((candidate) => normalizeForMatch(candidate) === wanted))
+    // The matcher is loaded only when a name is not found.
+    const { suggestNames } = await import('./search/matcher.js')
+    throw new ModelNotFoundError(category, name, suggestNames(Object.keys(result.models), String(name)))
+  }
+
+  /**
+   * Names of the category close to `name`, closest first, by the matcher of `query().search()`:
+   * the same name but for case, accents, spacing and punctuation first, then names matching
+   * every word (small typos allowed), then names a few edits away. `ModelNotFoundError`'s
+   * `suggestions` are these. Empty for an empty `name`.
+   *
+   * @example
+   * ```ts
+   * await client.suggestModelNames('image_generation', 'albedobase xl') // ['AlbedoBase XL (SDXL)', ...]
+   * ```
+   */
+  async suggestModelNames(category: ModelReferenceCategory | (string & {}), name: string, options: ReadOptions & { readonly limit?: number } = {}): Promise<string[]> {
+    if (typeof name !== 'string') throw new TypeError('suggestModelNames needs the name to look for.')
+    const [names, { suggestNames }] = await Promise.all([this.getModelNames(category, options), import('./search/matcher.js')])
+    return suggestNames(names, name, options.limit === undefined ? {} : { limit: options.limit })
   }
 
   /** Like {@link getModel}, but `null` when the model or the category's data cannot be had. */

@@ -4,10 +4,32 @@ import type { ModelReferenceClient } from '../client.js'
 import { getBaseModelName, hasBackendPrefix, getTextBackends, isQuantizedModelName } from '../convert/text-names.js'
 import type { AnyModelRecord, RecordFor } from '../records/types.js'
 import { normalizeBaseline, type ModelDomain, type ModelPurpose } from '../records/vocabulary.js'
+import { buildSearchIndex, searchIndex, type SearchIndex } from '../search/matcher.js'
+import { assertKnownFields, pathParts, valueAt } from './fields.js'
+import { perCopy } from './per-copy.js'
 import { combineLoaded, loadedFrom, type LoadedRecords, type Provenance, type QueryInput, type RecordsWithProvenance } from './provenance.js'
 
 /** A field of category `C`'s records: the compiler rejects names the records do not have. */
 export type FieldOf<C extends ModelReferenceCategory> = keyof RecordFor<C> & string
+
+type Depth = [never, 0, 1, 2]
+
+/**
+ * The fields of `T` and, as dotted paths, of the objects it holds (`requirements.clip_skip`,
+ * `config.embedded_component_hashes`, three levels deep; arrays are not entered). A field of a
+ * map (`requirements`, `settings`) takes any key after the dot.
+ */
+export type PathOf<T, D extends number = 3> = [D] extends [never]
+  ? never
+  : {
+      [K in keyof T & string]: K | ([NonNullable<T[K]>] extends [readonly unknown[]] ? never : [NonNullable<T[K]>] extends [object] ? `${K}.${PathOf<NonNullable<T[K]>, Depth[D]>}` : never)
+    }[keyof T & string]
+
+/** The type of the value at a dotted path of `T` (`unknown` for a path the type does not describe). */
+export type PathValue<T, P extends string> = P extends keyof T ? T[P] : P extends `${infer K}.${infer Rest}` ? (K extends keyof T ? PathValue<NonNullable<T[K]>, Rest> : unknown) : unknown
+
+/** A field of category `C`'s records, or a dotted path into one (`requirements.clip_skip`). */
+export type FieldPath<C extends ModelReferenceCategory> = PathOf<RecordFor<C>>
 
 /** The comparisons of {@link ModelQuery.where}. Any comparison with a missing or null field is false. */
 export type Comparison = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'contains'
@@ -35,14 +57,27 @@ export type SourceStatus = Readonly<Record<string, SourceOutcome['status']>>
 // Filters see where a record came from, for `whereSource`.
 type Predicate<R> = (record: R, provenance: Provenance) => boolean
 
+// A filter and the fields it reads: a field no record has is an error, not an empty result.
+interface Filter<R> {
+  readonly test: Predicate<R>
+  readonly fields: readonly string[]
+}
+
 interface QueryDefinition<C extends ModelReferenceCategory, K extends C | undefined> {
   readonly category: K
   readonly load: () => Promise<LoadedRecords<RecordFor<C>>>
-  readonly filters: readonly Predicate<RecordFor<C>>[]
+  readonly filters: readonly Filter<RecordFor<C>>[]
   readonly order: readonly { readonly field: string; readonly descending: boolean }[]
   readonly skip: number
   readonly take: number | undefined
+  /** The text of `search()` calls, joined; `undefined` without one. */
+  readonly search: string | undefined
 }
+
+/** A branch of {@link ModelQuery.whereAny} or {@link ModelQuery.not}: given a blank query of the same kind, it adds filters. */
+export type QueryBranch<Q> = (query: Q) => Q
+
+const searchIndexes = perCopy<SearchIndex<{ readonly name: string }>>()
 
 const isMissing = (value: unknown): value is null | undefined => value === null || value === undefined
 
@@ -88,6 +123,14 @@ function field(record: unknown, name: string): unknown {
   return own.call(record, name) ? (record as Record<string, unknown>)[name] : undefined
 }
 
+/** A comparison with the value at a dotted path. */
+function comparing(path: string, op: Comparison, expected: unknown): Filter<never> {
+  const parts = pathParts(path)
+  return { test: (record) => test(op, valueAt(record, parts), expected), fields: [path] }
+}
+
+const COMPARISONS: readonly string[] = ['=', '!=', '<', '<=', '>', '>=', 'in', 'contains']
+
 const CLASSIFICATION_KEYS: readonly string[] = ['domain', 'purpose']
 
 function sourceOf(provenance: Provenance, record: { readonly name: string }): string {
@@ -130,27 +173,117 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
     return new Query({ ...this.state, ...changes })
   }
 
-  /** @internal Adds a filter. */
-  protected and(predicate: Predicate<RecordFor<C>>): this {
-    return this.with({ filters: [...this.state.filters, predicate] })
+  /** @internal Adds a filter (reading `fields`, checked when the query runs). */
+  protected and(predicate: Predicate<RecordFor<C>>, fields: readonly string[] = []): this {
+    return this.with({ filters: [...this.state.filters, { test: predicate, fields }] })
   }
 
-  /** Keeps records whose fields equal the given values (`{ nsfw: false, style: 'anime' }`). */
-  where(equals: { readonly [F in FieldOf<C>]?: RecordFor<C>[F] }): this
-  /** Keeps records whose field compares true with `value` (`where('size_on_disk_bytes', '<', 2e9)`). */
-  where<F extends FieldOf<C>>(name: F, op: Comparison, value: unknown): this
-  where(nameOrEquals: string | Record<string, unknown>, op?: Comparison, value?: unknown): this {
-    if (typeof nameOrEquals === 'string') {
+  /**
+   * Keeps records whose fields equal the given values (`{ nsfw: false, style: 'anime' }`; keys
+   * may be dotted paths, `{ 'requirements.clip_skip': 2 }`).
+   *
+   * @throws {UnknownFieldError} from the terminals when no record of the category has a field named.
+   */
+  where(equals: { readonly [P in FieldPath<C>]?: PathValue<RecordFor<C>, P> }): this
+  /**
+   * Keeps records whose field, or the value at a dotted path (`'requirements.clip_skip'`),
+   * compares true with `value` (`where('size_on_disk_bytes', '<', 2e9)`). A comparison with a
+   * missing or `null` value is false (`'!='` excepted: missing is not equal to a value).
+   *
+   * @throws {UnknownFieldError} from the terminals (and `run`) when no record of the category has
+   * the field: a misspelt name fails loudly instead of matching nothing.
+   * @throws {TypeError} for a comparison that is not one of {@link Comparison}.
+   */
+  where<P extends FieldPath<C>>(path: P, op: Comparison, value: unknown): this
+  where(pathOrEquals: string | Record<string, unknown>, op?: Comparison, value?: unknown): this {
+    if (typeof pathOrEquals === 'string') {
       const comparison = op ?? '='
-      return this.and((record) => test(comparison, field(record, nameOrEquals), value))
+      if (!COMPARISONS.includes(comparison)) throw new TypeError(`where() compares with one of ${COMPARISONS.join(' ')}, not ${JSON.stringify(comparison)}.`)
+      return this.#add(comparing(pathOrEquals, comparison, value))
     }
-    const pairs = Object.entries(nameOrEquals)
-    return this.and((record) => pairs.every(([name, expected]) => test('=', field(record, name), expected)))
+    if (typeof pathOrEquals !== 'object' || pathOrEquals === null) throw new TypeError('where() takes a field and a comparison, or an object of fields and values.')
+    const parts = Object.keys(pathOrEquals).map((path) => comparing(path, '=', pathOrEquals[path]))
+    return this.#add({ test: (record, provenance) => parts.every((part) => part.test(record as never, provenance)), fields: parts.flatMap((part) => part.fields) })
+  }
+
+  #add(filter: Filter<never>): this {
+    return this.with({ filters: [...this.state.filters, filter as Filter<RecordFor<C>>] })
+  }
+
+  /**
+   * Keeps records that match at least one branch: each branch gets a blank query of the same
+   * kind and adds filters to it (every method that filters works there; ordering, `limit`,
+   * `offset` and `search` do not, and throw).
+   *
+   * @example
+   * ```ts
+   * const picks = await query(client, 'image_generation').whereAny((q) => q.forBaseline('SDXL'), (q) => q.where('style', '=', 'anime')).toArray()
+   * ```
+   * @throws {TypeError} without a branch, or for a branch that does more than filter.
+   */
+  whereAny(...branches: QueryBranch<this>[]): this {
+    if (branches.length === 0) throw new TypeError('whereAny() needs at least one branch, such as (q) => q.where(...).')
+    const parts = branches.map((branch) => this.#branch(branch, 'whereAny'))
+    return this.#add({
+      test: (record, provenance) => parts.some((filters) => filters.every((filter) => filter.test(record, provenance))),
+      fields: parts.flatMap((filters) => filters.flatMap((filter) => filter.fields)),
+    })
+  }
+
+  /**
+   * Keeps records that do not match the branch (all of its filters): `not((q) => q.onlyNsfw())`.
+   *
+   * @throws {TypeError} for a branch that does more than filter.
+   */
+  not(branch: QueryBranch<this>): this {
+    const filters = this.#branch(branch, 'not')
+    return this.#add({ test: (record, provenance) => !filters.every((filter) => filter.test(record, provenance)), fields: filters.flatMap((filter) => filter.fields) })
+  }
+
+  #branch(branch: QueryBranch<this>, method: string): readonly Filter<never>[] {
+    if (typeof branch !== 'function') throw new TypeError(`${method}() takes functions that add filters to the query they are given: (q) => q.where(...).`)
+    const blank = this.with({ filters: [], order: [], skip: 0, take: undefined, search: undefined })
+    const built: unknown = branch(blank)
+    if (!(built instanceof ModelQuery)) throw new TypeError(`A ${method}() branch must return the query it was given, with filters added.`)
+    const { filters, order, skip, take, search } = (built as this).state
+    if (order.length > 0 || skip !== 0 || take !== undefined || search !== undefined) {
+      throw new TypeError(`A ${method}() branch can only filter (where, filter, tags..., shortcuts): orderBy, limit, offset and search belong to the outer query.`)
+    }
+    return filters as readonly Filter<never>[]
+  }
+
+  /**
+   * Keeps records matching a text, best match first (unless `orderBy` sorts them; then the
+   * match breaks ties): case- and accent-insensitive, token by token (every word must match a
+   * field: name, description, tags, baseline and its other spellings, style, text model group),
+   * tolerant of small typos. A second `search` adds its words. An empty text keeps every record.
+   *
+   * @example
+   * ```ts
+   * const hits = await query(client, 'image_generation').search('pony xl').excludeNsfw().limit(5).toArray()
+   * ```
+   * @throws {TypeError} for a text that is not a string.
+   */
+  search(text: string): this {
+    if (typeof text !== 'string') throw new TypeError('search() takes the text to look for.')
+    const previous = this.state.search
+    return this.with({ search: previous === undefined ? text : `${previous} ${text}` })
   }
 
   /** Keeps records for which `predicate` returns true. */
   filter(predicate: (record: RecordFor<C>) => boolean): this {
+    if (typeof predicate !== 'function') throw new TypeError('filter() takes a function of a record.')
     return this.and((record) => predicate(record))
+  }
+
+  /** Keeps records with at least one showcase image (`showcases`). */
+  hasShowcase(): this {
+    return this.and((record) => nonEmptyList(field(record, 'showcases')), ['showcases'])
+  }
+
+  /** Keeps records with at least one trigger word (`trigger`). */
+  hasTrigger(): this {
+    return this.and((record) => nonEmptyList(field(record, 'trigger')), ['trigger'])
   }
 
   /**
@@ -193,21 +326,28 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
 
   /** Keeps records with at least one of the tags (categories whose records have `tags` only). */
   tagsAny(...tags: C extends TaggedCategory ? string[] : never): this {
-    return this.and((record) => tags.some((tag) => tagsOf(record).includes(tag)))
+    return this.and((record) => tags.some((tag) => tagsOf(record).includes(tag)), ['tags'])
   }
 
   /** Keeps records with all the tags. */
   tagsAll(...tags: C extends TaggedCategory ? string[] : never): this {
-    return this.and((record) => tags.every((tag) => tagsOf(record).includes(tag)))
+    return this.and((record) => tags.every((tag) => tagsOf(record).includes(tag)), ['tags'])
   }
 
   /** Keeps records with none of the tags. */
   tagsNone(...tags: C extends TaggedCategory ? string[] : never): this {
-    return this.and((record) => !tags.some((tag) => tagsOf(record).includes(tag)))
+    return this.and((record) => !tags.some((tag) => tagsOf(record).includes(tag)), ['tags'])
   }
 
-  /** Sorts by a field (missing values last, whatever the direction); a second call sorts ties. */
-  orderBy(name: FieldOf<C>, direction: 'asc' | 'desc' = 'asc'): this {
+  /**
+   * Sorts by a field or dotted path (missing values last, whatever the direction); a second call
+   * sorts ties. After `search`, the match breaks the remaining ties.
+   *
+   * @throws {UnknownFieldError} from the terminals when no record has the field.
+   * @throws {TypeError} for a direction other than `'asc'` and `'desc'`.
+   */
+  orderBy(name: FieldPath<C>, direction: 'asc' | 'desc' = 'asc'): this {
+    if (direction !== 'asc' && direction !== 'desc') throw new TypeError(`orderBy() sorts 'asc' or 'desc', not ${JSON.stringify(direction)}.`)
     return this.with({ order: [...this.state.order, { field: name, descending: direction === 'desc' }] })
   }
 
@@ -232,21 +372,35 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
     return this.#select(loadedFrom<C>(records))
   }
 
-  #select({ records, provenance }: LoadedRecords<RecordFor<C>>): RecordFor<C>[] {
-    const { filters, order, skip, take } = this.state
+  #select(loaded: LoadedRecords<RecordFor<C>>, reads: readonly string[] = []): RecordFor<C>[] {
+    const { records, provenance, copy } = loaded
+    const { filters, order, skip, take, search } = this.state
+    const named = new Set<string>([...filters.flatMap((filter) => filter.fields), ...order.map((o) => o.field), ...reads])
+    assertKnownFields(named, records, copy, this.state.category)
+    // With a search: the records it matched, best first, and each one's score (for orderBy's ties).
+    let scores: Map<RecordFor<C>, number> | undefined
+    if (search !== undefined && search.trim() !== '') {
+      const index = searchIndexes.get(copy, () => buildSearchIndex(records)) as SearchIndex<RecordFor<C>>
+      scores = new Map(searchIndex(index, search).map((hit) => [hit.record, hit.score]))
+    }
+    // Filters (the search's match among them), then the first record of each name, in the order read.
     const seen = new Set<string>()
     const kept: RecordFor<C>[] = []
     for (const record of records) {
-      if (!filters.every((predicate) => predicate(record, provenance))) continue
+      if (scores !== undefined && !scores.has(record)) continue
+      if (!filters.every((filter) => filter.test(record, provenance))) continue
       if (seen.has(record.name)) continue
       seen.add(record.name)
       kept.push(record)
     }
+    // Best match first; the sort is stable, so equal scores keep the order read.
+    if (scores !== undefined && order.length === 0) kept.sort((a, b) => scores.get(b)! - scores.get(a)!)
     if (order.length > 0) {
+      const keys = order.map(({ field: name, descending }) => ({ parts: pathParts(name), descending }))
       kept.sort((a, b) => {
-        for (const { field: name, descending } of order) {
-          const x = field(a, name)
-          const y = field(b, name)
+        for (const { parts, descending } of keys) {
+          const x = valueAt(a, parts)
+          const y = valueAt(b, parts)
           if (isMissing(x) || isMissing(y)) {
             if (isMissing(x) && isMissing(y)) continue
             return isMissing(x) ? 1 : -1
@@ -254,16 +408,16 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
           const result = compare(x, y)
           if (result !== 0) return descending ? -result : result
         }
-        return 0
+        return scores === undefined ? 0 : scores.get(b)! - scores.get(a)!
       })
     }
     return kept.slice(skip, take === undefined ? undefined : skip + take)
   }
 
-  /** The matching records and the provenance of the read. */
-  async #evaluate(): Promise<{ records: RecordFor<C>[]; provenance: Provenance }> {
+  /** The matching records and the provenance of the read (`reads`: fields the caller reads, checked like the filters'). */
+  async #evaluate(reads: readonly string[] = []): Promise<{ records: RecordFor<C>[]; provenance: Provenance }> {
     const loaded = await this.state.load()
-    return { records: this.#select(loaded), provenance: loaded.provenance }
+    return { records: this.#select(loaded, reads), provenance: loaded.provenance }
   }
 
   /** The matching records. */
@@ -281,19 +435,31 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
     return (await this.toArray()).length
   }
 
-  /** The distinct values of a field among the matching records, in order of first appearance (missing values left out). */
-  async distinct<F extends FieldOf<C>>(name: F): Promise<RecordFor<C>[F][]> {
-    const values = new Set<RecordFor<C>[F]>()
-    for (const record of await this.toArray()) {
-      const value = field(record, name) as RecordFor<C>[F]
-      if (!isMissing(value)) values.add(value)
+  /**
+   * The distinct values of a field (or dotted path) among the matching records, in order of
+   * first appearance (missing values left out).
+   *
+   * @throws {UnknownFieldError} when no record has the field.
+   */
+  async distinct<P extends FieldPath<C>>(name: P): Promise<Exclude<PathValue<RecordFor<C>, P>, null | undefined>[]> {
+    const parts = pathParts(name)
+    const values = new Set<Exclude<PathValue<RecordFor<C>, P>, null | undefined>>()
+    for (const record of (await this.#evaluate([name])).records) {
+      const value = valueAt(record, parts)
+      if (!isMissing(value)) values.add(value as Exclude<PathValue<RecordFor<C>, P>, null | undefined>)
     }
     return [...values]
   }
 
-  /** The matching records grouped by a field's value, groups in order of first appearance. */
-  async groupBy<F extends FieldOf<C>>(name: F): Promise<Map<RecordFor<C>[F] | undefined, RecordFor<C>[]>> {
-    return group(await this.toArray(), (record) => field(record, name) as RecordFor<C>[F] | undefined)
+  /**
+   * The matching records grouped by a field's (or dotted path's) value, groups in order of
+   * first appearance.
+   *
+   * @throws {UnknownFieldError} when no record has the field.
+   */
+  async groupBy<P extends FieldPath<C>>(name: P): Promise<Map<PathValue<RecordFor<C>, P> | undefined, RecordFor<C>[]>> {
+    const parts = pathParts(name)
+    return group((await this.#evaluate([name])).records, (record) => valueAt(record, parts) as PathValue<RecordFor<C>, P> | undefined)
   }
 
   /**
@@ -352,6 +518,8 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
   }
 }
 
+const nonEmptyList = (value: unknown): boolean => Array.isArray(value) && value.length > 0
+
 function group<K, R>(records: readonly R[], keyOf: (record: R) => K): Map<K, R[]> {
   const groups = new Map<K, R[]>()
   for (const record of records) {
@@ -368,19 +536,19 @@ export class ImageGenerationQuery extends ModelQuery<'image_generation'> {
   /** Keeps one baseline, given by any accepted spelling (`'SDXL'` finds `stable_diffusion_xl`). */
   forBaseline(baseline: string): this {
     const wanted = normalizeBaseline(baseline) ?? baseline
-    return this.and((record) => (normalizeBaseline(record.baseline) ?? record.baseline) === wanted)
+    return this.and((record) => (normalizeBaseline(record.baseline) ?? record.baseline) === wanted, ['baseline'])
   }
   onlyNsfw(): this {
-    return this.and((record) => record.nsfw)
+    return this.and((record) => record.nsfw, ['nsfw'])
   }
   excludeNsfw(): this {
-    return this.and((record) => !record.nsfw)
+    return this.and((record) => !record.nsfw, ['nsfw'])
   }
   onlyInpainting(): this {
-    return this.and((record) => record.inpainting)
+    return this.and((record) => record.inpainting, ['inpainting'])
   }
   excludeInpainting(): this {
-    return this.and((record) => !record.inpainting)
+    return this.and((record) => !record.inpainting, ['inpainting'])
   }
 }
 
@@ -417,7 +585,7 @@ export class TextGenerationQuery extends ModelQuery<'text_generation'> {
 /** The query of `controlnet`, with style shortcuts. */
 export class ControlNetQuery extends ModelQuery<'controlnet'> {
   forStyle(style: string): this {
-    return this.and((record) => record.controlnet_style === style)
+    return this.and((record) => record.controlnet_style === style, ['controlnet_style'])
   }
   /** The matching records grouped by `controlnet_style`. */
   async groupByStyle(): Promise<Map<string | null | undefined, RecordFor<'controlnet'>[]>> {
@@ -457,7 +625,7 @@ export function createQuery<C extends ModelReferenceCategory>(category: C, load:
 }
 
 function build<C extends ModelReferenceCategory>(category: C, load: () => QueryInput<C> | Promise<QueryInput<C>>): QueryFor<C> {
-  const state: QueryDefinition<C, C> = { category, load: async () => loadedFrom<C>(await load()), filters: [], order: [], skip: 0, take: undefined }
+  const state: QueryDefinition<C, C> = { category, load: async () => loadedFrom<C>(await load()), filters: [], order: [], skip: 0, take: undefined, search: undefined }
   const Query = category === 'image_generation' ? ImageGenerationQuery : category === 'text_generation' ? TextGenerationQuery : category === 'controlnet' ? ControlNetQuery : ModelQuery
   return new (Query as unknown as new (s: QueryDefinition<C, C>) => QueryFor<C>)(state)
 }
@@ -538,7 +706,7 @@ export function queryAll(reader: ModelReferenceReader, options: ReadOptions = {}
     if (parts.length === 0 && first !== undefined) throw first
     return combineLoaded(parts, failures)
   }
-  return new ModelQuery<ModelReferenceCategory, undefined>({ category: undefined, load, filters: [], order: [], skip: 0, take: undefined })
+  return new ModelQuery<ModelReferenceCategory, undefined>({ category: undefined, load, filters: [], order: [], skip: 0, take: undefined, search: undefined })
 }
 
 // The selected sources a failed read of one category names: a provider's attempts name it, the

@@ -11,6 +11,10 @@ export {
   type ClassificationFilter,
   type Comparison,
   type FieldOf,
+  type FieldPath,
+  type PathOf,
+  type PathValue,
+  type QueryBranch,
   type ModelReferenceReader,
   type QueryFor,
   type QueryOptions,
@@ -19,3 +23,4 @@ export {
   type TaggedCategory,
 } from './builder.js'
 export type { QueryInput, RecordsWithProvenance } from './provenance.js'
+export { UnknownFieldError, isUnknownFieldError } from '../errors/unknown-field.js'

@@ -36,8 +36,14 @@ export interface Provenance {
 
 /** @internal A query's records in evaluation order, with their provenance. */
 export interface LoadedRecords<R> {
-  readonly records: Iterable<R>
+  readonly records: readonly R[]
   readonly provenance: Provenance
+  /**
+   * The objects this copy was read from (a frozen `models` map; one per category for
+   * `queryAll`): what is derived from the records (a search index, their fields) is kept per
+   * copy. Empty when the input may change between runs (a list, a map that is not frozen).
+   */
+  readonly copy: readonly object[]
 }
 
 const own = Object.prototype.hasOwnProperty
@@ -80,6 +86,7 @@ export function loadedFrom<C extends ModelReferenceCategory>(input: QueryInput<C
     const single = (sources.find((s) => s.status === 'ok') ?? sources[0]!).id
     return {
       records,
+      copy: Object.isFrozen(input.models) ? [input.models] : [],
       provenance: {
         sources,
         sourceOf: (name) => lookup(recordSources, name) ?? single,
@@ -87,8 +94,9 @@ export function loadedFrom<C extends ModelReferenceCategory>(input: QueryInput<C
       },
     }
   }
-  const records: RecordFor<C>[] = Symbol.iterator in input ? [...(input as Iterable<RecordFor<C>>)] : Object.values(input as ModelMap<C>)
-  return { records, provenance: singleSource([hordeOutcome(records.length)]) }
+  const iterable = Symbol.iterator in input
+  const records: RecordFor<C>[] = iterable ? [...(input as Iterable<RecordFor<C>>)] : Object.values(input as ModelMap<C>)
+  return { records, copy: !iterable && Object.isFrozen(input) ? [input] : [], provenance: singleSource([hordeOutcome(records.length)]) }
 }
 
 
@@ -124,8 +132,10 @@ export function combineLoaded<R extends { readonly name: string }>(parts: readon
     const status = failed ? 'error' : recordCount > 0 ? 'ok' : 'empty'
     return Object.freeze({ id, status, recordCount, ...(error !== undefined && { error }) })
   })
+  const copy = parts.every((part) => part.copy.length > 0) ? parts.flatMap((part) => part.copy) : []
   return {
     records,
+    copy,
     provenance: {
       sources: sources.length > 0 ? sources : [hordeOutcome(0)],
       sourceOf: (name) => owners.get(name)?.sourceOf(name),

@@ -1,0 +1,101 @@
+import { UnknownFieldError } from '../errors/unknown-field.js'
+import { perCopy } from './per-copy.js'
+
+// Fields named by dotted paths (`requirements.clip_skip`), read through own properties only (a
+// record may hold any key, `__proto__` included), and the check that a query names fields the
+// records have.
+
+const own = Object.prototype.hasOwnProperty
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+
+/** @internal The parts of a dotted path. */
+export function pathParts(path: string): readonly string[] {
+  return path.split('.')
+}
+
+/** @internal The value at a path of a record (`undefined` when any part is missing). */
+export function valueAt(record: unknown, parts: readonly string[]): unknown {
+  let value: unknown = record
+  for (const part of parts) {
+    if (!isObject(value) || !own.call(value, part)) return undefined
+    value = value[part]
+  }
+  return value
+}
+
+/** `true` when the record has every part of the path as an own property (its value may be `null`). */
+function hasPath(record: unknown, parts: readonly string[]): boolean {
+  let value: unknown = record
+  for (const part of parts) {
+    if (!isObject(value) || !own.call(value, part)) return false
+    value = value[part]
+  }
+  return true
+}
+
+// Nested objects are listed this deep (`config.download` is an array: listed, not entered).
+const MAX_DEPTH = 3
+
+function collectPaths(value: Record<string, unknown>, prefix: string, depth: number, into: Set<string>): void {
+  for (const key of Object.keys(value)) {
+    const path = prefix + key
+    into.add(path)
+    const child = value[key]
+    if (depth < MAX_DEPTH && isObject(child) && !Array.isArray(child)) collectPaths(child, `${path}.`, depth + 1, into)
+  }
+}
+
+const knownPathsOf = perCopy<readonly string[]>()
+
+/** @internal Every field path the records have, sorted (computed once per copy). */
+export function knownFields(records: readonly unknown[], copy: readonly object[]): readonly string[] {
+  return knownPathsOf.get(copy, () => {
+    const paths = new Set<string>()
+    for (const record of records) if (isObject(record)) collectPaths(record, '', 1, paths)
+    return Object.freeze([...paths].sort())
+  })
+}
+
+/** Edit distance (insert, delete, substitute, swap neighbours), for the error's suggestions. */
+function distance(a: string, b: string): number {
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)]
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1)
+      row.push(best)
+    }
+    rows.push(row)
+  }
+  return rows[a.length]![b.length]!
+}
+
+function closest(field: string, known: readonly string[]): string[] {
+  const wanted = field.toLowerCase()
+  const close = known
+    .map((path) => ({ path, d: distance(wanted, path.toLowerCase()) }))
+    .filter(({ path, d }) => d <= Math.max(1, Math.floor(Math.min(field.length, path.length) / 3)))
+  // Only the closest: one typo away beats two.
+  const best = Math.min(...close.map(({ d }) => d))
+  return close
+    .filter(({ d }) => d === best)
+    .slice(0, 3)
+    .map(({ path }) => path)
+}
+
+/**
+ * @internal Throws {@link UnknownFieldError} for the first of `fields` that no record has. With no
+ * records there is nothing to check against (and nothing to match).
+ */
+export function assertKnownFields(fields: ReadonlySet<string>, records: readonly unknown[], copy: readonly object[], category: string | undefined): void {
+  if (fields.size === 0 || records.length === 0) return
+  for (const field of fields) {
+    const parts = pathParts(field)
+    if (records.some((record) => hasPath(record, parts))) continue
+    const known = knownFields(records, copy)
+    throw new UnknownFieldError(field, category, known, closest(field, known))
+  }
+}
