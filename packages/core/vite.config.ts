@@ -11,4 +11,6 @@ export default libraryConfig(['ky', 'valibot'], {
   convert: 'src/convert/index.ts',
   providers: 'src/providers/index.ts',
   availability: 'src/availability.ts',
+  diff: 'src/diff/index.ts',
+  compat: 'src/compat/index.ts',
 })

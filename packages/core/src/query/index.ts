@@ -24,3 +24,4 @@ export {
 } from './builder.js'
 export type { QueryInput, RecordsWithProvenance } from './provenance.js'
 export { UnknownFieldError, isUnknownFieldError } from '../errors/unknown-field.js'
+export { buildSearchIndex, normalizeSearchText, searchIndex, suggestNames, type SearchHit, type SearchIndex, type SearchOptions, type SuggestOptions } from '../search/matcher.js'
