@@ -1,5 +1,6 @@
 import { ENVELOPE_FORMAT, envelopeKey, type CategoryEnvelope } from './cache/envelope.js'
 import type { CrossContext } from './cache/cross-context.js'
+import { shareRecords } from './cache/fingerprints.js'
 import type { Persistence } from './cache/persistence.js'
 import { FUTURE_TOLERANCE_MS, type Copy, type LoadContext } from './cache/query.js'
 import type { FetchableCategory } from './categories.js'
@@ -45,7 +46,9 @@ export function createCategoryLoader(parts: CategoryLoaderParts): (category: Fet
         if (loaded.recordCount === 0 && previous !== undefined && Object.keys(previous.value.records).length > 0) {
           throw new SourcesUnavailableError(category, [], 'the source answered with no records while the cached copy has some, so the cached copy was kept')
         }
-        envelope = Object.freeze({
+        // The same records as the previous copy (a source that cannot say "unchanged"): the
+        // previous records object is kept, so that readers see no change.
+        envelope = shareRecords(previous?.value, Object.freeze({
           format: ENVELOPE_FORMAT,
           category,
           source: loaded.source,
@@ -55,7 +58,7 @@ export function createCategoryLoader(parts: CategoryLoaderParts): (category: Fet
           issues: Object.freeze(loaded.issues),
           ...(loaded.lastUpdated !== undefined && { lastUpdated: loaded.lastUpdated }),
           ...(loaded.etag !== undefined && { etag: loaded.etag }),
-        })
+        }))
       }
       signal.throwIfAborted()
       persistence.trust(envelope)
@@ -74,7 +77,7 @@ export function createCategoryLoader(parts: CategoryLoaderParts): (category: Fet
         // A copy another tab stored since this load was asked for, newer than the one held,
         // and not dated in the future.
         if (stored !== undefined && stored.fetchedAt >= requestedAt && stored.fetchedAt > (previous?.fetchedAt ?? -Infinity) && stored.fetchedAt <= Date.now() + FUTURE_TOLERANCE_MS) {
-          return { value: stored, fetchedAt: stored.fetchedAt, origin: 'storage' }
+          return { value: shareRecords(previous?.value, stored), fetchedAt: stored.fetchedAt, origin: 'storage' }
         }
         return download(previous, context, deadline)
       })

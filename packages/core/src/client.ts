@@ -5,6 +5,7 @@ import { abortable } from './abort.js'
 import { FUTURE_TOLERANCE_MS, isFresh, isUsable, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
 import {
   CategoryView,
+  freezeResult,
   type AllModelReferenceResults,
   type AllModelReferences,
   type AnyModelMap,
@@ -13,6 +14,7 @@ import {
   type ModelReferenceResult,
   type ReadOptions,
 } from './cache/result.js'
+import { shareRecords } from './cache/fingerprints.js'
 import { createMemoryStorage } from './cache/storage.js'
 import { createCategoryLoader, type CategoryLoad } from './category-loader.js'
 import {
@@ -53,7 +55,7 @@ const EMPTY = new Map<ModelReferenceCategory, { result: ModelReferenceResult; st
 function empty(category: ManagedElsewhereCategory): { result: ModelReferenceResult; state: CategoryState } {
   let entry = EMPTY.get(category)
   if (entry === undefined) {
-    const result: ModelReferenceResult = Object.freeze({
+    const result: ModelReferenceResult = freezeResult({
       category,
       models: Object.freeze(Object.create(null)),
       source: 'none',
@@ -503,9 +505,10 @@ export class ModelReferenceClient {
     return query.subscribe(() => {
       const next = view.state(query.state)
       if (next === last) return
+      const previous = last
       last = next
       try {
-        listener(next)
+        listener(next, { recordsChanged: next.result?.models !== previous.result?.models, previous })
       } catch (error) {
         this.#emit({ type: 'error', category, error })
       }
@@ -598,7 +601,7 @@ export class ModelReferenceClient {
     const held = query?.state.copy
     if (query === undefined || (held !== undefined && held.fetchedAt >= fetchedAt && held.fetchedAt <= Date.now() + FUTURE_TOLERANCE_MS)) return
     void this.#persistence.read(category).then((envelope) => {
-      if (envelope !== undefined) query.dispatch({ type: 'restore', copy: { value: envelope, fetchedAt: envelope.fetchedAt, origin: 'storage' }, at: Date.now() })
+      if (envelope !== undefined) query.dispatch({ type: 'restore', copy: { value: shareRecords(query.state.copy?.value, envelope), fetchedAt: envelope.fetchedAt, origin: 'storage' }, at: Date.now() })
     })
   }
 

@@ -15,7 +15,7 @@ export {
 export { PrefetchStrategy, DEFAULT_OPTIONS, type FetchFunction, type LockManagerLike, type ModelReferenceOptions, type NormalizedOptions, type WaitUntil } from './options.js'
 export { ModelReferenceManager } from './manager.js'
 export { ModelReferenceClient, createModelReferenceClient } from './client.js'
-export type { AllModelReferenceResults, AllModelReferences, AnyModelMap, CategoryListener, CategoryState, ModelReferenceResult, ReadOptions, ResultSource, SourceOutcome, SourceSelector } from './cache/result.js'
+export type { AllModelReferenceResults, AllModelReferences, AnyModelMap, CategoryChange, CategoryListener, CategoryState, ModelReferenceResult, ReadOptions, ResultSource, SourceOutcome, SourceSelector } from './cache/result.js'
 export type { DeferredPrefetchHandle } from './prefetch.js'
 export {
   UNKNOWN_SHA256,

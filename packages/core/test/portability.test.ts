@@ -35,7 +35,7 @@ describe('core has no Node APIs', () => {
   it('loads the GitHub converters, providers\' reads and the server\'s metadata only when first used (dynamic imports)', () => {
     const index = readFileSync(join(packageDir, 'dist/index.js'), 'utf8')
     const lazy = new Set([...index.matchAll(/import\("\.\/chunks\/([a-z-]+)-[^"]+"\)/g)].map((m) => m[1]!))
-    expect([...lazy].sort()).toEqual(['github', 'reader', 'server-metadata'])
+    expect([...lazy].sort()).toEqual(['github', 'matcher', 'reader', 'server-metadata'])
     const staticImports = (file: string): string[] => [...readFileSync(join(packageDir, 'dist', file), 'utf8').matchAll(/^import .* from "(\.\.?\/[^"]+)";$/gm)].map((m) => join(file, '..', m[1]!))
     // Nothing index.js loads up front holds the CSV parser or the legacy converter.
     const upFront = new Set<string>()

@@ -3,6 +3,7 @@ import type { WaitUntil } from '../options.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
 import type { AnyModelRecord, ModelMap } from '../records/types.js'
 import type { CategoryEnvelope } from './envelope.js'
+import { fingerprintOf } from './fingerprints.js'
 import { isFresh, isUsable, type Copy, type Freshness, type QueryState } from './query.js'
 
 /**
@@ -39,6 +40,19 @@ export interface ModelReferenceResult<C extends ModelReferenceCategory = ModelRe
   readonly recordSources?: Readonly<Record<string, string>>
   /** Names that more than one selected source had, with every source that had them, in precedence order (the first one's record is kept). */
   readonly collisions?: Readonly<Record<string, readonly string[]>>
+  /**
+   * A content fingerprint of `models` (`'v1:'` and 32 hex digits): equal exactly when the
+   * records are equal (key order aside), whatever the copy's source, age or trip through
+   * storage. Computed when first read, once per copy (a few ms for the 719 text records).
+   * Not cryptographic. See `fingerprintRecords` in `/diff`.
+   */
+  readonly fingerprint: string
+}
+
+/** @internal Freezes a result, with its `fingerprint` computed when first read. */
+export function freezeResult<C extends ModelReferenceCategory>(fields: Omit<ModelReferenceResult<C>, 'fingerprint'>): ModelReferenceResult<C> {
+  Object.defineProperty(fields, 'fingerprint', { enumerable: true, get: () => fingerprintOf(fields.models) })
+  return Object.freeze(fields) as ModelReferenceResult<C>
 }
 
 /**
@@ -59,8 +73,21 @@ export type CategoryState<C extends ModelReferenceCategory = ModelReferenceCateg
       readonly isFetching: boolean
     }
 
-/** A listener of `subscribe`: called with the category's new state after every change. */
-export type CategoryListener<C extends ModelReferenceCategory> = (state: CategoryState<C>) => void
+/** What changed between two states a `subscribe` listener is told about. */
+export interface CategoryChange<C extends ModelReferenceCategory = ModelReferenceCategory> {
+  /**
+   * The records are not the ones of the previous state: new data landed (or the copy went away).
+   * `false` for a refresh starting or ending, a copy going stale, an error, and a refetch that
+   * gave the same records (a copy whose records equal the previous copy's keeps its `models`
+   * object).
+   */
+  readonly recordsChanged: boolean
+  /** The state before this one. */
+  readonly previous: CategoryState<C>
+}
+
+/** A listener of `subscribe`: called with the category's new state after every change, and what changed. */
+export type CategoryListener<C extends ModelReferenceCategory> = (state: CategoryState<C>, change: CategoryChange<C>) => void
 
 /**
  * Which sources a read takes its records from: `'horde'` (the canonical data, the default),
@@ -153,12 +180,12 @@ export class CategoryView {
     const outcome = { id: this.#source, status: recordCount > 0 ? 'ok' : 'empty', recordCount, fetchedAt: copy.fetchedAt } as const
     // The state's copy may be newer than the one asked about (a refresh landed meanwhile).
     if (state.copy === copy && isFresh(state, this.#freshness, now)) {
-      return (memo.fresh ??= Object.freeze({ ...base, stale: false, sources: Object.freeze([Object.freeze({ ...outcome, stale: false })]) }))
+      return (memo.fresh ??= freezeResult({ ...base, stale: false, sources: Object.freeze([Object.freeze({ ...outcome, stale: false })]) }))
     }
     const error = state.copy === copy ? state.error : undefined
     if (memo.stale === undefined || memo.staleError !== error) {
       const withError = error !== undefined && { error }
-      memo.stale = Object.freeze({ ...base, stale: true, ...withError, sources: Object.freeze([Object.freeze({ ...outcome, stale: true, ...withError })]) })
+      memo.stale = freezeResult({ ...base, stale: true, ...withError, sources: Object.freeze([Object.freeze({ ...outcome, stale: true, ...withError })]) })
       memo.staleError = error
     }
     return memo.stale

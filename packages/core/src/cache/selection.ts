@@ -5,7 +5,7 @@ import { UnknownSourceError } from '../errors/unknown-source.js'
 import { ANY_SOURCE, HORDE_SOURCE } from '../providers/provider.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
 import type { ModelMap } from '../records/types.js'
-import type { ModelReferenceResult, ResultSource, SourceOutcome, SourceSelector } from './result.js'
+import { freezeResult, type ModelReferenceResult, type ResultSource, type SourceOutcome, type SourceSelector } from './result.js'
 
 /**
  * The source ids a selector names, in precedence order, without repeats: `'horde'` (and no
@@ -86,7 +86,7 @@ export function mergeParts(category: ModelReferenceCategory, parts: readonly Sou
   const staleError = answered.find((part) => part.result.stale && part.result.error !== undefined)?.result.error
   const lastUpdated = canonical?.lastUpdated
   for (const names of Object.values(collisions)) Object.freeze(names)
-  return Object.freeze({
+  return freezeResult({
     category,
     models: Object.freeze(models) as ModelMap<ModelReferenceCategory>,
     // The canonical data's source when it is part of the answer, else the providers'.

@@ -7,3 +7,4 @@
  */
 export { diffModelReferences, type DiffInput, type FieldChange, type ModelChange, type ModelReferenceDiff } from './diff.js'
 export { fingerprintRecord, fingerprintRecords, recordsEqual, type RecordsMap } from './fingerprint.js'
+export { watchModelReference, type ModelReferenceChange, type WatchableClient } from './watch.js'
