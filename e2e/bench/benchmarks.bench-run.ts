@@ -7,6 +7,8 @@ import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, it } from 'vitest'
 import { createMemoryStorage, createModelReferenceClient, type FetchableCategory, type ModelReferenceEvent, type ModelReferenceOptions } from '@horde-model-reference/core'
 import { convertLegacyJson, convertTextCsv, validateRecords } from '@horde-model-reference/core/convert'
+import { buildSearchIndex, createQuery } from '@horde-model-reference/core/query'
+import { diffModelReferences, fingerprintRecords } from '@horde-model-reference/core/diff'
 import { parseCsv } from '../../packages/core/src/convert/csv.js'
 import { createIndexedDbStorage } from '@horde-model-reference/storage-indexeddb'
 import { createCloudflareKvStorage, type KvNamespaceLike } from '@horde-model-reference/storage-cloudflare-kv'
@@ -231,7 +233,40 @@ it('benchmarks', async () => {
   }
   out()
 
-  // 6. Bundle sizes.
+  // 6. What pickers do per keystroke, and change detection.
+  out('## Model pickers: search per keystroke, fingerprints and diffs')
+  out()
+  out("Search: typing a query one character at a time, each prefix searched with `query(...).search(prefix).limit(20).run(result)` over the validated records (the index built once per copy, before the keystrokes), next to a hand-written case-insensitive substring filter of names (what a picker writes by hand: no ranking, no accents, no typos). Fingerprint: `fingerprintRecords(models)` next to `JSON.stringify(models)`. Diff: `diffModelReferences` of two copies next to comparing each record's `JSON.stringify`.")
+  out()
+  out('| category | records | keystrokes | search per keystroke | substring filter | ratio | index built once | fingerprint | `JSON.stringify` | ratio | diff of equal copies | stringify per record | ratio |')
+  out('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  const typed: Record<string, string> = { image_generation: 'pony diffusion xl', text_generation: 'llama 3 8b instruct' }
+  for (const category of ['image_generation', 'text_generation'] as const) {
+    const { models } = validateRecords(category, JSON.parse(fixtureText(DERIVED_V2_FILES[category]!)))
+    const copy = Object.freeze(models)
+    const other = validateRecords(category, JSON.parse(fixtureText(DERIVED_V2_FILES[category]!))).models
+    const records = Object.values(copy) as { name: string }[]
+    const prefixes = Array.from({ length: typed[category]!.length }, (_, i) => typed[category]!.slice(0, i + 1))
+    const picker = createQuery(category, () => copy as never)
+    picker.search('warm').run(copy as never)
+    const search = compare(
+      () => prefixes.map((p) => records.filter((r) => r.name.toLowerCase().includes(p.toLowerCase())).slice(0, 20)),
+      () => prefixes.map((p) => picker.search(p).limit(20).run(copy as never)),
+      20,
+    )
+    const build = timePer(() => buildSearchIndex(records), 20)
+    const fingerprint = compare(() => JSON.stringify(copy), () => fingerprintRecords(copy as never), 20)
+    const diff = compare(
+      () => Object.keys(copy).every((name) => JSON.stringify((copy as Record<string, unknown>)[name]) === JSON.stringify((other as Record<string, unknown>)[name])),
+      () => diffModelReferences(copy as never, other as never),
+      20,
+    )
+    const perKey = (ms: number): string => `${((ms / prefixes.length) * 1000).toFixed(0)} µs`
+    out(`| ${category} | ${records.length} | ${prefixes.length} | ${perKey(search.subject)} | ${perKey(search.baseline)} | ${(search.subject / search.baseline).toFixed(1)}x | ${build.toFixed(1)} ms | ${fingerprint.subject.toFixed(2)} ms | ${fingerprint.baseline.toFixed(2)} ms | ${(fingerprint.subject / fingerprint.baseline).toFixed(2)}x | ${diff.subject.toFixed(2)} ms | ${diff.baseline.toFixed(2)} ms | ${(diff.subject / diff.baseline).toFixed(2)}x |`)
+  }
+  out()
+
+  // 7. Bundle sizes.
   out('## Bundle sizes')
   out()
   // size-limit exits non-zero when a ceiling is exceeded; its JSON is on stdout either way.

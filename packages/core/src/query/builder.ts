@@ -4,6 +4,7 @@ import type { ModelReferenceClient } from '../client.js'
 import { getBaseModelName, hasBackendPrefix, getTextBackends, isQuantizedModelName } from '../convert/text-names.js'
 import type { AnyModelRecord, RecordFor } from '../records/types.js'
 import { normalizeBaseline, type ModelDomain, type ModelPurpose } from '../records/vocabulary.js'
+import { hasShowcase, hasTrigger } from '../compat/display.js'
 import { buildSearchIndex, searchIndex, type SearchIndex } from '../search/matcher.js'
 import { assertKnownFields, pathParts, valueAt } from './fields.js'
 import { perCopy } from './per-copy.js'
@@ -276,14 +277,14 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
     return this.and((record) => predicate(record))
   }
 
-  /** Keeps records with at least one showcase image (`showcases`). */
+  /** Keeps records with at least one showcase image (`showcases`), as `hasShowcase` of `/compat` says. */
   hasShowcase(): this {
-    return this.and((record) => nonEmptyList(field(record, 'showcases')), ['showcases'])
+    return this.and((record) => hasShowcase(record), ['showcases'])
   }
 
-  /** Keeps records with at least one trigger word (`trigger`). */
+  /** Keeps records with at least one trigger word (`trigger`), as `hasTrigger` of `/compat` says. */
   hasTrigger(): this {
-    return this.and((record) => nonEmptyList(field(record, 'trigger')), ['trigger'])
+    return this.and((record) => hasTrigger(record), ['trigger'])
   }
 
   /**
@@ -517,8 +518,6 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
     return (await this.state.load()).provenance.sources.filter((outcome) => outcome.status === 'error').map((outcome) => outcome.id)
   }
 }
-
-const nonEmptyList = (value: unknown): boolean => Array.isArray(value) && value.length > 0
 
 function group<K, R>(records: readonly R[], keyOf: (record: R) => K): Map<K, R[]> {
   const groups = new Map<K, R[]>()
