@@ -2,13 +2,21 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { loopbackContext } from '../browser.js'
 import { useChromiumSite } from '../hooks.js'
+import { fixtureJson } from '../fixtures.js'
+import { README_HORDE_API } from '../readme/horde-api.js'
+import { buildSearchIndex, searchIndex } from '../../packages/core/src/query/index.js'
 import { CSP, startStaticServer } from '../../examples/script-tag/serve.mjs'
+
+type ImageRecord = { name: string; baseline: string }
+const records = Object.values(fixtureJson('derived-v2/stable_diffusion.json') as Record<string, ImageRecord>)
+// What query().search(text) gives, best first: the core's matcher over the fixture records.
+const ranked = (text: string): string[] => searchIndex(buildSearchIndex(records), text).map((hit) => hit.record.name)
 
 // The script-tag example in real Chromium: the IIFE bundle, IndexedDB, CORS and a strict CSP.
 describe('examples/script-tag in Chromium', () => {
   const ctx = useChromiumSite(startStaticServer)
 
-  async function open(tab: Page): Promise<string[]> {
+  async function open(tab: Page, url = ctx.url()): Promise<string[]> {
     // Records CSP violations from inside the page (the init script is injected by the browser, not the page).
     await tab.addInitScript(() => {
       const seen: string[] = []
@@ -17,11 +25,15 @@ describe('examples/script-tag in Chromium', () => {
     })
     const errors: string[] = []
     tab.on('pageerror', (error) => errors.push(error.message))
-    await tab.goto(ctx.url())
+    await tab.goto(url)
     return errors
   }
 
   const rowCount = (tab: Page): Promise<number> => tab.locator('#models tbody tr').count()
+  const names = (tab: Page): Promise<string[]> => tab.locator('#models tbody td.name').allTextContents()
+  // The page with the imitated AI Horde API as well (`?hordeApiUrl=`).
+  const withHorde = (): string => `${ctx.url()}&hordeApiUrl=${encodeURIComponent(ctx.server.hordeApiUrl)}`
+  const violations = (tab: Page): Promise<string[]> => tab.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)
 
   it('renders all 161 image models from the primary, under the strict CSP', async () => {
     const context = await loopbackContext(ctx.browser)
@@ -37,14 +49,12 @@ describe('examples/script-tag in Chromium', () => {
     expect(errors).toEqual([])
     expect(ctx.server.count('github')).toBe(0)
 
-    // Search and sort.
+    // Search (ranked by the SDK's matcher) and sort.
     await tab.fill('#search', 'flux')
     const fluxRows = await rowCount(tab)
     expect(fluxRows).toBeGreaterThan(0)
     expect(fluxRows).toBeLessThan(161)
-    const baselines = await tab.locator('#models tbody tr td:nth-child(2)').allTextContents()
-    const names = await tab.locator('#models tbody tr td:nth-child(1)').allTextContents()
-    expect(baselines.every((b, i) => `${names[i]} ${b}`.toLowerCase().includes('flux') || b.includes('flux'))).toBe(true)
+    expect(await names(tab)).toEqual(ranked('flux'))
     await tab.fill('#search', '')
     await tab.click('button[data-sort="size"]')
     const sizes = await tab.locator('#models tbody tr td.size').allTextContents()
@@ -102,6 +112,107 @@ describe('examples/script-tag in Chromium', () => {
     expect(await tab.locator('#models tbody b').count()).toBe(0)
     expect(await tab.locator('#models tbody img').count()).toBe(0)
     expect(await tab.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined()
+    await context.close()
+  })
+
+  it('shows the worker count of each model from the imitated AI Horde, and sorts by it', async () => {
+    ctx.server.setHordeApi(README_HORDE_API)
+    const context = await loopbackContext(ctx.browser)
+    const tab = await context.newPage()
+    const errors = await open(tab, withHorde())
+    await tab.waitForSelector('#models tbody[data-count="161"]', { timeout: 15_000 })
+    await tab.waitForSelector('#live[data-status="success"]', { timeout: 15_000 })
+    expect(await tab.locator('#live').textContent()).toMatch(/^3 models have workers now · fetched \d+ s ago$/)
+    const workersOf = async (): Promise<Map<string, string>> => {
+      const cells = await tab.locator('#models tbody td.workers').allTextContents()
+      return new Map((await names(tab)).map((name, i) => [name, cells[i]!]))
+    }
+    const workers = await workersOf()
+    expect(workers.get('AlbedoBase XL (SDXL)')).toBe('14')
+    expect(workers.get('Deliberate')).toBe('9')
+    expect(workers.get('Pony Diffusion XL')).toBe('6')
+    // Listed by the Horde with no worker: 0; not offered at all: a dash.
+    expect(workers.get('Dreamshaper')).toBe('0')
+    expect(workers.get('Dreamlike Diffusion')).toBe('—')
+    expect([...workers.values()].filter((w) => w === '—')).toHaveLength(161 - 4)
+
+    await tab.click('button[data-sort="workers"]')
+    await tab.click('button[data-sort="workers"]')
+    expect(await tab.locator('button[data-sort="workers"]').getAttribute('aria-sort')).toBe('descending')
+    expect((await names(tab)).slice(0, 4)).toEqual(['AlbedoBase XL (SDXL)', 'Deliberate', 'Pony Diffusion XL', 'Dreamshaper'])
+
+    expect(await violations(tab)).toEqual([])
+    expect(errors).toEqual([])
+    expect(ctx.server.requests.filter((r) => r.source === 'horde-api').map((r) => `${r.path}${r.search}`)).toEqual(['/horde/api/v2/status/models?type=image'])
+    await context.close()
+  })
+
+  it('searches as you type in the order query().search ranks, and a clicked column still sorts the matches', async () => {
+    ctx.server.setHordeApi(README_HORDE_API)
+    const context = await loopbackContext(ctx.browser)
+    const tab = await context.newPage()
+    const errors = await open(tab, withHorde())
+    await tab.waitForSelector('#models tbody[data-count="161"]', { timeout: 15_000 })
+    for (const text of ['pony xl', 'deliberat', 'PONY', 'albedo xl']) {
+      const expected = ranked(text)
+      expect(expected.length).toBeGreaterThan(0)
+      await tab.fill('#search', '')
+      await tab.locator('#search').pressSequentially(text)
+      await tab.waitForSelector(`#models tbody[data-count="${expected.length}"][data-order="match"]`)
+      expect(await names(tab)).toEqual(expected)
+      // No column claims the order while the best match comes first.
+      expect(await tab.locator('th button[aria-sort="none"]').count()).toBe(6)
+    }
+    expect(ranked('deliberat')[0]).toBe('Deliberate')
+    expect(ranked('pony xl').slice(0, 3)).toContain('Pony Diffusion XL')
+
+    // A click sorts the matches by the column; typing again goes back to the best match first.
+    await tab.fill('#search', 'deliberat')
+    await tab.click('button[data-sort="name"]')
+    expect(await tab.locator('#models tbody').getAttribute('data-order')).toBe('name')
+    expect(await names(tab)).toEqual([...ranked('deliberat')].sort((a, b) => a.localeCompare(b)))
+    await tab.click('button[data-sort="workers"]')
+    await tab.click('button[data-sort="workers"]')
+    expect((await names(tab))[0]).toBe('Deliberate')
+    await tab.locator('#search').press('End')
+    await tab.locator('#search').pressSequentially('e')
+    await tab.waitForSelector('#models tbody[data-order="match"]')
+    expect(await names(tab)).toEqual(ranked('deliberate'))
+    // Clearing the search shows every model, by name again.
+    await tab.fill('#search', '')
+    await tab.waitForSelector('#models tbody[data-count="161"][data-order="name"]')
+    expect(await names(tab)).toEqual(records.map((r) => r.name).sort((a, b) => a.localeCompare(b)))
+
+    expect(await violations(tab)).toEqual([])
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('refreshes the worker counts every 60 s, and keeps them (marked stale) when the Horde fails', async () => {
+    ctx.server.setHordeApi(README_HORDE_API)
+    const context = await loopbackContext(ctx.browser)
+    const tab = await context.newPage()
+    // The page's clock, so that a minute passes at once (the SDK's TTL reads the same clock).
+    await tab.clock.install()
+    const errors = await open(tab, withHorde())
+    await tab.waitForSelector('#live[data-status="success"]', { timeout: 15_000 })
+    const albedo = tab.locator('#models tbody tr').filter({ has: tab.locator('td.name', { hasText: /^AlbedoBase XL \(SDXL\)$/ }) }).locator('td.workers')
+    expect(await albedo.textContent()).toBe('14')
+
+    const image = README_HORDE_API.status!.image as { name: string; count: number }[]
+    ctx.server.setHordeApi({ status: { image: image.map((e) => (e.name === 'AlbedoBase XL (SDXL)' ? { ...e, count: 21 } : e)) } })
+    await tab.clock.fastForward(61_000)
+    await tab.waitForFunction(() => document.querySelector('#live')?.textContent?.startsWith('3 models') && [...document.querySelectorAll('#models tbody td.workers')].some((td) => td.textContent === '21'))
+    expect(await albedo.textContent()).toBe('21')
+
+    // The Horde fails: the last numbers stay, and the status line says why.
+    ctx.server.fault(/^\/horde\/api\//, { kind: 'status', status: 503 })
+    await tab.clock.fastForward(61_000)
+    await tab.waitForSelector('#live.stale', { timeout: 15_000 })
+    expect(await tab.locator('#live').textContent()).toMatch(/^3 models have workers now · fetched .* · stale: /)
+    expect(await albedo.textContent()).toBe('21')
+    expect(ctx.server.requests.filter((r) => r.source === 'horde-api').length).toBeGreaterThanOrEqual(3)
+    expect(errors).toEqual([])
     await context.close()
   })
 })

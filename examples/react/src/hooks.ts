@@ -1,5 +1,7 @@
-import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react'
+import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import type { CategoryState, ModelMap, ModelReferenceCategory, ModelReferenceClient, ModelReferenceResult, RecordFor } from '@horde-model-reference/core'
+import { getModelAvailability, type ModelAvailabilityResult } from '@horde-model-reference/core/availability'
+import { query, type ModelQuery, type QueryFor } from '@horde-model-reference/core/query'
 
 /** What the hooks use of a client (`createModelReferenceClient`) or of the `ModelReferenceManager`. */
 export type ModelReferenceReader = Pick<ModelReferenceClient, 'peek' | 'subscribe' | 'getModelReferenceResult' | 'refresh'>
@@ -121,4 +123,226 @@ export function useModel<C extends ModelReferenceCategory>(category: C, name: st
   const state = useModelReference(category, options)
   const models = state.models as Readonly<Record<string, RecordFor<C>>> | undefined
   return { ...state, model: models !== undefined && Object.prototype.hasOwnProperty.call(models, name) ? models[name] : undefined }
+}
+
+function useClient(client: ModelReferenceReader | undefined, hook: string): ModelReferenceReader {
+  const fromContext = useContext(ClientContext)
+  const chosen = client ?? fromContext
+  if (chosen === null) throw new Error(`${hook} needs a client: render it inside <ModelReferenceProvider client={...}>, or pass { client }.`)
+  return chosen
+}
+
+/** The categories the AI Horde reports live numbers for. */
+export type HordeCategory = 'image_generation' | 'text_generation'
+
+/** Options of {@link useModelAvailability}. */
+export interface UseModelAvailabilityOptions {
+  /**
+   * The client to read: one from `createModelReferenceClient()` or the `ModelReferenceManager`
+   * (the live numbers are cached in it); the {@link ModelReferenceProvider}'s by default.
+   */
+  client?: ModelReferenceClient
+  /**
+   * Reads again this long after each read settles, so that the worker counts stay live. The
+   * client caches the Horde's answer for `hordeApiTtlSeconds` (60 by default), so a read within
+   * that time costs no request and, the numbers being the same object, no render. `0` reads only
+   * on mount and when the category's reference copy changes.
+   * @default 60000
+   */
+  refreshIntervalMs?: number
+}
+
+/**
+ * What {@link useModelAvailability} returns, by `status`: `availability` is there exactly when
+ * `status` is `'success'`. A failed refresh keeps the last availability: `status` stays
+ * `'success'`, `stale` is `true` and `error` says why.
+ */
+export type ModelAvailabilityState<C extends HordeCategory> =
+  | { readonly status: 'loading'; readonly availability: undefined; readonly error: undefined; readonly stale: false }
+  | { readonly status: 'error'; readonly availability: undefined; readonly error: Error; readonly stale: false }
+  | {
+      readonly status: 'success'
+      readonly availability: ModelAvailabilityResult<C>
+      /** The numbers are past the client's `hordeApiTtlSeconds` (a refresh failed: see `error`). */
+      readonly stale: boolean
+      /** Why the last refresh failed, when it did. */
+      readonly error: Error | undefined
+    }
+
+const AVAILABILITY_LOADING = Object.freeze({ status: 'loading', availability: undefined, error: undefined, stale: false } as const)
+
+// What the hook holds: the last read's outcome for one (client, category).
+interface AvailabilitySnapshot {
+  readonly client: ModelReferenceClient
+  readonly category: HordeCategory
+  readonly availability: ModelAvailabilityResult | undefined
+  readonly error: Error | undefined
+}
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)))
+
+/**
+ * Every model of the category with its live numbers on the AI Horde (`getModelAvailability`):
+ * worker counts, queue, ETA. It reads on mount, again when the category's reference copy
+ * changes (a refresh, another tab) and every `refreshIntervalMs` after the last read settled;
+ * unmounting (or changing category or client) aborts the read in flight and stops the timer. The
+ * core returns the same result object while neither copy changed, and the hook re-renders only
+ * when the object (or the error) does. Server rendering shows `'loading'` and reads nothing.
+ *
+ * @example
+ * ```tsx
+ * const live = useModelAvailability('image_generation')
+ * if (live.status === 'success') {
+ *   const workers = live.availability.byName['AlbedoBase XL (SDXL)']?.workerCount ?? 0
+ * }
+ * ```
+ */
+export function useModelAvailability<C extends HordeCategory>(category: C, options: UseModelAvailabilityOptions = {}): ModelAvailabilityState<C> {
+  const client = useClient(options.client, 'useModelAvailability') as ModelReferenceClient
+  const interval = options.refreshIntervalMs ?? 60_000
+  const [snapshot, setSnapshot] = useState<AvailabilitySnapshot | undefined>(undefined)
+  // The snapshot last set, read by the effect to skip updates that change nothing.
+  const latest = useRef<AvailabilitySnapshot | undefined>(undefined)
+
+  useEffect(() => {
+    let closed = false
+    let controller: AbortController | undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let inFlight = false
+    let dirty = false
+    // The reference copy the last read started from: a different one means reading again.
+    let seen: unknown
+
+    const apply = (availability: ModelAvailabilityResult | undefined, error: Error | undefined): void => {
+      const previous = latest.current
+      const same = previous !== undefined && previous.client === client && previous.category === category
+      // A failure keeps the last availability of this (client, category).
+      const next = availability ?? (same ? previous.availability : undefined)
+      // Unchanged (the core gave the same object): no state update at all, so no render.
+      if (same && previous.availability === next && previous.error === error) return
+      setSnapshot((latest.current = { client, category, availability: next, error }))
+    }
+
+    const read = (): void => {
+      clearTimeout(timer)
+      const mine = (controller = new AbortController())
+      inFlight = true
+      dirty = false
+      seen = client.peek(category).result?.models
+      getModelAvailability(client, category, { signal: mine.signal })
+        .then(
+          (availability) => ({ availability, error: undefined }),
+          (error: unknown) => ({ availability: undefined, error: asError(error) }),
+        )
+        .then(({ availability, error }) => {
+          if (closed || mine.signal.aborted) return
+          inFlight = false
+          apply(availability, error)
+          if (dirty) read()
+          else if (interval > 0 && Number.isFinite(interval)) timer = setTimeout(read, interval)
+        })
+    }
+
+    const unsubscribe = client.subscribe(category, (state) => {
+      const models = state.result?.models
+      if (models === undefined || models === seen) return
+      // One read at a time: a copy that lands meanwhile is read once that one settles.
+      if (inFlight) dirty = true
+      else read()
+    })
+    read()
+    return () => {
+      closed = true
+      unsubscribe()
+      clearTimeout(timer)
+      controller?.abort()
+    }
+  }, [client, category, interval])
+
+  const current = snapshot !== undefined && snapshot.client === client && snapshot.category === category ? snapshot : undefined
+  return useMemo((): ModelAvailabilityState<C> => {
+    if (current === undefined || (current.availability === undefined && current.error === undefined)) return AVAILABILITY_LOADING
+    if (current.availability === undefined) return { status: 'error', availability: undefined, error: current.error!, stale: false }
+    const availability = current.availability as ModelAvailabilityResult<C>
+    return { status: 'success', availability, stale: availability.stale || current.error !== undefined, error: current.error ?? availability.error }
+  }, [current])
+}
+
+/** Options of {@link useModelSearch}. */
+export interface UseModelSearchOptions<C extends ModelReferenceCategory> {
+  /** The client to read; the {@link ModelReferenceProvider}'s by default. */
+  client?: ModelReferenceReader
+  /** At most this many models (the best matches). */
+  limit?: number
+  /**
+   * More of the query's methods, applied after `search`: `(q) => q.excludeNsfw()`. Pass the same
+   * function on every render (define it outside the component, or with `useCallback`): a new
+   * one runs the query again.
+   */
+  refine?: (query: QueryFor<C>) => QueryFor<C>
+}
+
+/**
+ * What {@link useModelSearch} returns, by `status`: `models` is there exactly when `status` is
+ * `'success'`. `'error'` means the category could not be loaded, or the query is wrong (`refine`
+ * names a field no record has: `UnknownFieldError`).
+ */
+export type ModelSearchState<C extends ModelReferenceCategory> = (
+  | { readonly status: 'loading'; readonly models: undefined; readonly error: undefined }
+  | { readonly status: 'error'; readonly models: undefined; readonly error: Error }
+  | {
+      readonly status: 'success'
+      /** The matching records, best match first (reference order for an empty text, or as `refine`'s `orderBy` sorts). */
+      readonly models: readonly RecordFor<C>[]
+      /** Why the last refresh of the copy failed, when it is served stale because of it. */
+      readonly error: Error | undefined
+    }
+) & {
+  /** The text searched for. */
+  readonly text: string
+  /** The copy searched is past its TTL. */
+  readonly stale: boolean
+}
+
+/**
+ * The category's models matching `text` (`query(client, category).search(text)`, then `refine`
+ * and `limit`): ranked, case- and accent-insensitive and tolerant of small typos; an empty text
+ * gives every model. The records come from {@link useModelReference} (loaded and kept up to date
+ * the same way), and the query runs synchronously over them (`run`) in a memo, so results follow
+ * each keystroke in the same render (the search index is built once per copy). A new copy or a
+ * new text runs it again.
+ *
+ * @example
+ * ```tsx
+ * const noNsfw = (q: ImageGenerationQuery) => q.excludeNsfw()
+ * function Picker() {
+ *   const [text, setText] = useState('')
+ *   const found = useModelSearch('image_generation', text, { limit: 20, refine: noNsfw })
+ *   return found.status === 'success' ? <ul>{found.models.map((m) => <li key={m.name}>{m.name}</li>)}</ul> : null
+ * }
+ * ```
+ */
+export function useModelSearch<C extends ModelReferenceCategory>(category: C, text: string, options: UseModelSearchOptions<C> = {}): ModelSearchState<C> {
+  const client = useClient(options.client, 'useModelSearch')
+  const state = useModelReference(category, { client })
+  const { result } = state
+  const { limit, refine } = options
+  const found = useMemo((): { models: readonly RecordFor<C>[]; error?: undefined } | { models?: undefined; error: Error } | undefined => {
+    if (result === undefined) return undefined
+    try {
+      let built = (query(client, category) as unknown as ModelQuery<C>).search(text)
+      if (refine !== undefined) built = refine(built as unknown as QueryFor<C>) as unknown as ModelQuery<C>
+      if (limit !== undefined) built = built.limit(limit)
+      return { models: built.run(result) }
+    } catch (error) {
+      return { error: asError(error) }
+    }
+  }, [client, category, result, text, limit, refine])
+  const stale = state.result?.stale ?? false
+  const loadError = state.error
+  return useMemo((): ModelSearchState<C> => {
+    if (found === undefined) return loadError === undefined ? { status: 'loading', models: undefined, error: undefined, text, stale } : { status: 'error', models: undefined, error: loadError, text, stale }
+    if (found.error !== undefined) return { status: 'error', models: undefined, error: found.error, text, stale }
+    return { status: 'success', models: found.models, error: loadError, text, stale }
+  }, [found, loadError, text, stale])
 }

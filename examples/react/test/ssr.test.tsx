@@ -1,7 +1,7 @@
 import { renderToString } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { createModelReferenceClient, type FetchFunction, type ModelReferenceResult } from '@horde-model-reference/core'
-import { ModelReferenceProvider, useModelReference } from '../src/hooks.js'
+import { ModelReferenceProvider, useModelAvailability, useModelReference, useModelSearch } from '../src/hooks.js'
 
 function Count() {
   const { status, models } = useModelReference('blip')
@@ -43,5 +43,25 @@ describe('server rendering', () => {
       </ModelReferenceProvider>,
     )
     expect(html).toBe('<p>BLIP</p>')
+  })
+
+  it('renders the availability and search hooks as loading, and fetches nothing', () => {
+    const calls: string[] = []
+    const fetch = (async (request: Request) => {
+      calls.push(request.url)
+      return new Response('[]')
+    }) as FetchFunction
+    function Both() {
+      const live = useModelAvailability('image_generation')
+      const found = useModelSearch('image_generation', 'pony')
+      return <p>{`${live.status} ${found.status}`}</p>
+    }
+    const html = renderToString(
+      <ModelReferenceProvider client={createModelReferenceClient({ fetch })}>
+        <Both />
+      </ModelReferenceProvider>,
+    )
+    expect(html).toBe('<p>loading loading</p>')
+    expect(calls).toEqual([])
   })
 })

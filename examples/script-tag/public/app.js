@@ -3,23 +3,33 @@
 /* global HordeModelReference */
 'use strict'
 ;(function () {
-  const { createModelReferenceClient, createIndexedDbStorage } = HordeModelReference
+  const { createModelReferenceClient, createIndexedDbStorage, getModelAvailability, query } = HordeModelReference
 
-  // ?primaryUrl=...&githubUrl=... point the page at a mirror (the end-to-end tests use this).
+  // ?primaryUrl=...&githubUrl=... point the page at a mirror, ?hordeApiUrl=... at an AI Horde API
+  // for the live worker counts (the end-to-end tests use these).
   const params = new URLSearchParams(location.search)
   const options = { storage: createIndexedDbStorage(), staleWhileRevalidate: true }
   if (params.get('primaryUrl')) options.primaryUrl = params.get('primaryUrl')
   if (params.get('githubUrl')) options.githubUrl = params.get('githubUrl')
+  if (params.get('hordeApiUrl')) options.hordeApiUrl = params.get('hordeApiUrl')
   const client = createModelReferenceClient(options)
+  // The search: ranked by the SDK's matcher (case, accents and small typos forgiven), run
+  // synchronously over the loaded copy on each keystroke (its index is built once per copy).
+  const images = query(client, 'image_generation')
 
   const status = document.getElementById('status')
+  const live = document.getElementById('live')
   const search = document.getElementById('search')
   const tbody = document.querySelector('#models tbody')
   const buttons = document.querySelectorAll('th button[data-sort]')
   let rows = []
+  let rowByName = new Map()
+  // A column's key, or null: best search match first (while a search text is there).
   let sortKey = 'name'
   let ascending = true
   let result
+  let availability
+  let liveError
 
   function formatSize(bytes) {
     if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 0) return ''
@@ -57,19 +67,31 @@
     return td
   }
 
+  // The live numbers of a row's model: its worker count, '—' when no worker offers it (or while unknown).
+  function workersOf(name) {
+    const model = availability && availability.byName[name]
+    return model && model.served ? model.workerCount : -1
+  }
+
   function render() {
-    const query = search.value.trim().toLowerCase()
-    const visible = rows.filter((row) => !query || row.search.includes(query))
-    visible.sort((a, b) => {
-      const x = a[sortKey]
-      const y = b[sortKey]
-      const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))
-      return ascending ? order : -order
-    })
+    const text = search.value.trim()
+    // With a text: the matching records, best first; a column clicked since sorts them (the match breaks ties).
+    const visible = !result ? [] : text === '' ? rows.slice() : images.search(text).run(result).map((model) => rowByName.get(model.name))
+    if (sortKey !== null) {
+      visible.sort((a, b) => {
+        const x = sortKey === 'workers' ? workersOf(a.name) : a[sortKey]
+        const y = sortKey === 'workers' ? workersOf(b.name) : b[sortKey]
+        const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))
+        return ascending ? order : -order
+      })
+    }
     const fragment = document.createDocumentFragment()
     for (const row of visible) {
       const tr = document.createElement('tr')
-      tr.append(cell(row.name, 'name'), cell(row.baseline), cell(row.style), cell(row.nsfw ? 'yes' : 'no'), cell(formatSize(row.size), 'size'))
+      const workers = workersOf(row.name)
+      const workersCell = cell(workers < 0 ? '—' : String(workers), 'workers')
+      workersCell.dataset.workers = String(Math.max(workers, 0))
+      tr.append(cell(row.name, 'name'), cell(row.baseline), cell(row.style), cell(row.nsfw ? 'yes' : 'no'), cell(formatSize(row.size), 'size'), workersCell)
       const shot = document.createElement('td')
       if (row.showcase) {
         const img = document.createElement('img')
@@ -87,6 +109,45 @@
       button.setAttribute('aria-sort', button.dataset.sort === sortKey ? (ascending ? 'ascending' : 'descending') : 'none')
     }
     tbody.dataset.count = String(visible.length)
+    tbody.dataset.order = sortKey === null ? 'match' : sortKey
+  }
+
+  function showLive() {
+    const error = liveError
+    if (!availability) {
+      live.textContent = error ? `Live worker counts unavailable: ${error.message}` : 'Live worker counts: loading…'
+      live.className = error ? 'error' : ''
+      live.dataset.status = error ? 'error' : 'loading'
+      return
+    }
+    const failed = error || availability.error
+    live.textContent = `${availability.availableCount} models have workers now · fetched ${age(availability.fetchedAt)}${failed ? ` · stale: ${failed.message}` : ''}`
+    live.className = failed ? 'stale' : ''
+    live.dataset.status = 'success'
+    live.dataset.available = String(availability.availableCount)
+  }
+
+  // The AI Horde's live numbers for the loaded copy. The SDK gives the same object while neither
+  // the reference nor the Horde's answer changed: then only the status line is updated.
+  let reading = 0
+  function loadAvailability() {
+    const mine = ++reading
+    getModelAvailability(client, 'image_generation').then(
+      (next) => {
+        if (mine !== reading) return
+        const changed = next !== availability
+        availability = next
+        liveError = undefined
+        showLive()
+        if (changed && result) render()
+      },
+      (error) => {
+        if (mine !== reading) return
+        // The last numbers stay on the page, marked stale.
+        liveError = error
+        showLive()
+      },
+    )
   }
 
   function showStatus() {
@@ -110,10 +171,12 @@
       nsfw: model.nsfw === true,
       size: typeof model.size_on_disk_bytes === 'number' ? model.size_on_disk_bytes : -1,
       showcase: model.showcases.length > 0 ? safeImageUrl(model.showcases[0]) : undefined,
-      search: `${model.name} ${model.baseline} ${model.style ?? ''}`.toLowerCase(),
     }))
+    rowByName = new Map(rows.map((row) => [row.name, row]))
     showStatus()
     render()
+    // A new copy: join the live numbers with it.
+    loadAvailability()
   }
 
   for (const button of buttons) {
@@ -124,8 +187,23 @@
       render()
     })
   }
-  search.addEventListener('input', render)
-  setInterval(showStatus, 30000)
+  search.addEventListener('input', () => {
+    // Typing a search shows the best matches first; clearing it goes back to sorting by name.
+    if (search.value.trim() !== '') sortKey = null
+    else if (sortKey === null) {
+      sortKey = 'name'
+      ascending = true
+    }
+    render()
+  })
+  setInterval(() => {
+    showStatus()
+    showLive()
+  }, 30000)
+  // The worker counts change by the minute (the SDK caches the Horde's answer for 60 s).
+  setInterval(() => {
+    if (result) loadAvailability()
+  }, 60000)
 
   // New data (a background refresh, or another tab) re-renders the table.
   client.subscribe('image_generation', (state) => {
