@@ -19,25 +19,25 @@ export default [
     path: 'packages/core/dist/index.js',
     import: '{ createModelReferenceClient }',
     modifyEsbuildConfig: withoutLazyChunks,
-    limit: '22.15 KB',
+    limit: '23.35 KB',
   },
   {
     name: 'first query: new ModelReferenceManager().getModelReference()',
     path: 'packages/core/dist/index.js',
     import: '{ ModelReferenceManager }',
     modifyEsbuildConfig: withoutLazyChunks,
-    limit: '22.5 KB',
+    limit: '23.85 KB',
   },
   {
     name: 'whole core: every entry point, the GitHub converters included',
     path: 'scripts/size/whole-core.js',
     import: '*',
-    limit: '34.2 KB',
+    limit: '43.6 KB',
   },
   {
     name: 'script-tag IIFE (core, IndexedDB, ky, valibot, idb-keyval)',
     path: 'packages/browser/dist/horde-model-reference.iife.js',
-    limit: '34.35 KB',
+    limit: '43.85 KB',
   },
   {
     name: 'IndexedDB adapter, with idb-keyval',
@@ -58,6 +58,6 @@ export default [
     path: 'examples/react/dist/hooks.js',
     import: '*',
     ignore: ['react', '@horde-model-reference/core'],
-    limit: '1.5 KB',
+    limit: '1.35 KB',
   },
 ]
