@@ -4,6 +4,7 @@ import type { ReadOptions } from './cache/result.js'
 import { fetchFirst, type ClientInternals } from './client-internals.js'
 import { NotCachedError } from './errors/not-cached.js'
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
+import type { ModelReferenceIssue } from './records/issues.js'
 import { malformed } from './sources/decode.js'
 
 // The AI Horde public API's live numbers (`{hordeApiUrl}/v2/...`), read through the client's
@@ -51,17 +52,67 @@ export interface HordeCopy<T> {
   readonly error?: Error
 }
 
-// Each entry of a list is validated on its own, and a bad one is skipped.
-const activeModel = v.looseObject({
-  name: v.string(),
-  count: v.optional(v.number(), 0),
-  jobs: v.optional(v.number(), 0),
-  performance: v.optional(v.number(), 0),
-  queued: v.optional(v.number(), 0),
-  eta: v.optional(v.number(), 0),
-})
-const counts = v.optional(v.record(v.string(), v.number()), {})
-const modelStats = v.looseObject({ day: counts, month: counts, total: counts })
+// The Horde's entries are read one field at a time: an entry with a name is kept whatever its
+// numbers, a number that cannot be one (missing, negative, not finite, a whole count with a
+// fraction) reads as 0, and each such repair, skipped entry and repeated name is an issue.
+const own = Object.prototype.hasOwnProperty
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+type Issues = ModelReferenceIssue[]
+
+function issue(issues: Issues, category: HordeCategory, key: string, path: string, severity: ModelReferenceIssue['severity'], message: string): void {
+  // A hostile answer must not grow the list without bound.
+  if (issues.length < 100) issues.push(Object.freeze({ category, severity, key, path, message }))
+}
+
+/** A live number of an entry: finite and >= 0 (and whole, for counts), else 0 with an issue. */
+function liveNumber(entry: Record<string, unknown>, field: string, whole: boolean, category: HordeCategory, key: string, issues: Issues): number {
+  if (!own.call(entry, field) || entry[field] === undefined) return 0
+  const value = entry[field]
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && (!whole || Number.isInteger(value))) return value
+  issue(issues, category, key, field, 'warning', `${field} is ${typeof value === 'number' ? String(value) : typeof value === 'object' ? JSON.stringify(value) : typeof value}, not ${whole ? 'a whole number' : 'a number'} >= 0; read as 0`)
+  return 0
+}
+
+/** The entries of `/v2/status/models` with a name, the first of each name, their numbers repaired. */
+function readActiveModels(data: readonly unknown[], category: HordeCategory, issues: Issues): ActiveModel[] {
+  const kept: ActiveModel[] = []
+  const seen = new Set<string>()
+  data.forEach((entry, index) => {
+    const name = isObject(entry) && own.call(entry, 'name') ? entry.name : undefined
+    if (typeof name !== 'string' || name === '' || !isObject(entry)) return issue(issues, category, `#${index}`, 'name', 'error', 'an entry without a name was skipped')
+    if (seen.has(name)) return issue(issues, category, name, '', 'warning', 'the name is listed twice; the first entry is kept')
+    seen.add(name)
+    kept.push(
+      Object.freeze({
+        name,
+        count: liveNumber(entry, 'count', true, category, name, issues),
+        jobs: liveNumber(entry, 'jobs', false, category, name, issues),
+        performance: liveNumber(entry, 'performance', false, category, name, issues),
+        queued: liveNumber(entry, 'queued', false, category, name, issues),
+        eta: liveNumber(entry, 'eta', false, category, name, issues),
+      }),
+    )
+  })
+  return kept
+}
+
+/** One period of `/v2/stats/.../models`: the counts that are whole numbers >= 0 (no prototype); others skipped with an issue. */
+function readCounts(data: Record<string, unknown>, period: string, category: HordeCategory, issues: Issues): Readonly<Record<string, number>> {
+  const counts: Record<string, number> = Object.create(null)
+  const value = own.call(data, period) ? data[period] : undefined
+  if (value === undefined || value === null) return Object.freeze(counts)
+  if (!isObject(value)) {
+    issue(issues, category, period, '', 'error', `${period} is not an object of counts; read as none`)
+    return Object.freeze(counts)
+  }
+  for (const name of Object.keys(value)) {
+    const n = value[name]
+    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) counts[name] = n
+    else issue(issues, category, name, period, 'warning', `the ${period} count is not a number >= 0; skipped`)
+  }
+  return Object.freeze(counts)
+}
 const workerDetails = v.looseObject({
   id: v.string(),
   name: v.string(),
@@ -91,15 +142,15 @@ function getJson(internals: ClientInternals, category: HordeCategory, url: strin
   )
 }
 
-async function loadList<T>(internals: ClientInternals, category: HordeCategory, url: string, what: string, signal: AbortSignal, each: (entry: unknown) => T | undefined): Promise<T[]> {
+async function getList(internals: ClientInternals, category: HordeCategory, url: string, what: string, signal: AbortSignal): Promise<unknown[]> {
   const data = await getJson(internals, category, url, signal)
   if (!Array.isArray(data)) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: `not a list of ${what}` }])
-  const kept: T[] = []
-  for (const entry of data) {
-    const value = each(entry)
-    if (value !== undefined) kept.push(value)
-  }
-  return kept
+  return data
+}
+
+/** Reports what was repaired or skipped in an answer of the Horde (an `issues` event, source `horde-api`). */
+function report(internals: ClientInternals, category: HordeCategory, issues: Issues): void {
+  if (issues.length > 0) internals.emit({ type: 'issues', category, source: 'horde-api', issues: Object.freeze(issues) })
 }
 
 /**
@@ -120,30 +171,34 @@ async function cached<T>(internals: ClientInternals, category: HordeCategory, ke
 /** `/v2/status/models?type=image|text`: every model the Horde's workers serve now. */
 export function hordeStatus(internals: ClientInternals, category: HordeCategory, options: ReadOptions): Promise<HordeCopy<readonly ActiveModel[]>> {
   const url = `${internals.options.hordeApiUrl}/v2/status/models?type=${typeOf(category)}`
-  return cached(internals, category, `horde-status:${category}`, (signal) =>
-    loadList(internals, category, url, 'models', signal, (entry) => {
-      const result = v.safeParse(activeModel, entry)
-      return result.success ? (result.output as ActiveModel) : undefined
-    }), options)
+  return cached(internals, category, `horde-status:${category}`, async (signal) => {
+    const issues: Issues = []
+    const models = Object.freeze(readActiveModels(await getList(internals, category, url, 'models', signal), category, issues))
+    report(internals, category, issues)
+    return models
+  }, options)
 }
 
 /** `/v2/stats/img|text/models`: requests served per model name. */
 export function hordeStats(internals: ClientInternals, category: HordeCategory, options: ReadOptions): Promise<HordeCopy<ModelStats>> {
   const url = `${internals.options.hordeApiUrl}/v2/stats/${category === 'image_generation' ? 'img' : 'text'}/models`
   return cached(internals, category, `horde-stats:${category}`, async (signal) => {
-    const result = v.safeParse(modelStats, await getJson(internals, category, url, signal))
-    if (!result.success) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: result.issues[0].message }])
-    return result.output
+    const data = await getJson(internals, category, url, signal)
+    if (!isObject(data)) throw new SourcesUnavailableError(category, [{ source: 'horde-api', url, kind: 'malformed', message: 'not an object of day, month and total counts' }])
+    const issues: Issues = []
+    const stats: ModelStats = Object.freeze({ day: readCounts(data, 'day', category, issues), month: readCounts(data, 'month', category, issues), total: readCounts(data, 'total', category, issues) })
+    report(internals, category, issues)
+    return stats
   }, options)
 }
 
 /** `/v2/workers?type=image|text`: the workers, with the models each offers. */
 export function hordeWorkers(internals: ClientInternals, category: HordeCategory, options: ReadOptions): Promise<HordeCopy<readonly HordeWorker[]>> {
   const url = `${internals.options.hordeApiUrl}/v2/workers?type=${typeOf(category)}`
-  return cached(internals, category, `horde-workers:${category}`, (signal) =>
-    loadList(internals, category, url, 'workers', signal, (entry) => {
+  return cached(internals, category, `horde-workers:${category}`, async (signal) =>
+    (await getList(internals, category, url, 'workers', signal)).flatMap((entry) => {
       const result = v.safeParse(workerDetails, entry)
-      if (!result.success) return undefined
+      if (!result.success) return []
       const { id, name, online, trusted, uptime, performance, models } = result.output
       // Only what the Horde said: a field it left out stays out (no `online: undefined`).
       const worker: { -readonly [K in keyof HordeWorker]: HordeWorker[K] } = { id, name, models }
@@ -151,6 +206,6 @@ export function hordeWorkers(internals: ClientInternals, category: HordeCategory
       if (trusted !== undefined) worker.trusted = trusted
       if (uptime !== undefined) worker.uptime = uptime
       if (performance !== undefined) worker.performance = performance
-      return worker
+      return [worker]
     }), options)
 }

@@ -228,6 +228,13 @@ describe('baseModelToBaseline', () => {
     ['NoobAI', 'stable_diffusion_xl'],
     ['Stable Cascade', 'stable_cascade'],
     ['Flux.1 D', 'flux_dev'],
+    ['Flux.1 Dev', 'flux_dev'],
+    ['FLUX.1 [dev]', 'flux_dev'],
+    ['Flux.1 Schnell', 'flux_schnell'],
+    ['Pony V6', 'stable_diffusion_xl'],
+    ['Pony V6 XL', 'stable_diffusion_xl'],
+    ['Illustrious XL', 'stable_diffusion_xl'],
+    ['NoobAI XL', 'stable_diffusion_xl'],
     ['Flux.1 S', 'flux_schnell'],
     ['Qwen', 'qwen_image'],
     ['ZImageTurbo', 'z_image_turbo'],
@@ -261,9 +268,11 @@ describe('baseModelToBaseline', () => {
   })
 
   it("falls back to the SDK's own spellings", () => {
-    for (const spelling of ['stable_diffusion_xl', 'SDXL', 'stable diffusion 1', 'flux_dev', 'flux_1', 'qwen-image', 'zimage', 'stable_cascade', 'infer', 'stable_diffusion_2_512']) {
+    for (const spelling of ['stable_diffusion_xl', 'SDXL', 'stable diffusion 1', 'flux_dev', 'flux_1', 'qwen-image', 'zimage', 'stable_cascade', 'stable_diffusion_2_512']) {
       expect(baseModelToBaseline(spelling), spelling).toBe(normalizeBaseline(spelling))
     }
+    // `infer` is a baseline of the vocabulary, but no base model: there is nothing to fit.
+    expect(baseModelToBaseline('infer')).toBeUndefined()
     expect(baseModelToBaseline('Stable Diffusion XL')).toBe('stable_diffusion_xl')
     expect(baseModelToBaseline('FLUX_DEV')).toBe('flux_dev')
     expect(baseModelToBaseline('stable diffusion 2')).toBe('stable_diffusion_2_768')

@@ -15,13 +15,16 @@ export function fingerprintOf(models: object): string {
 }
 
 /**
- * @internal `next`, holding `previous`'s records object when the records are equal (by content:
- * the same fingerprint), else `next` itself.
+ * @internal `next`, holding `previous`'s records object when the records are equal (the same
+ * names in the same order, and the same content: the same fingerprint), else `next` itself.
  */
 export function shareRecords(previous: CategoryEnvelope | undefined, next: CategoryEnvelope): CategoryEnvelope {
   if (previous === undefined || previous.records === next.records) return next
-  // Counting first: two maps of different sizes differ without hashing either.
-  if (Object.keys(previous.records).length !== Object.keys(next.records).length) return next
+  // The same names in the same order first (cheap, and the order is part of what readers see:
+  // queries and availability list records in the source's order); then the same content.
+  const before = Object.keys(previous.records)
+  const after = Object.keys(next.records)
+  if (before.length !== after.length || before.some((name, i) => name !== after[i])) return next
   if (fingerprintOf(previous.records) !== fingerprintOf(next.records)) return next
   return Object.freeze({ ...next, records: previous.records })
 }

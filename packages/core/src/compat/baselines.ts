@@ -46,11 +46,17 @@ export const BASE_MODEL_SPELLINGS: readonly BaseModelSpelling[] = /* @__PURE__ *
       ['SDXL Lightning', 'stable_diffusion_xl', 'an SDXL distillation: SDXL architecture'],
       ['SDXL Hyper', 'stable_diffusion_xl', 'an SDXL distillation: SDXL architecture'],
       ['Pony', 'stable_diffusion_xl', `Pony Diffusion V6 XL, ${XL_ARCHITECTURE} (not 'Pony V7')`],
+      ['Pony V6', 'stable_diffusion_xl', `Pony Diffusion V6 XL, ${XL_ARCHITECTURE}`],
+      ['Pony V6 XL', 'stable_diffusion_xl', `Pony Diffusion V6 XL, ${XL_ARCHITECTURE}`],
       ['Illustrious', 'stable_diffusion_xl', XL_ARCHITECTURE],
+      ['Illustrious XL', 'stable_diffusion_xl', XL_ARCHITECTURE],
       ['NoobAI', 'stable_diffusion_xl', XL_ARCHITECTURE],
+      ['NoobAI XL', 'stable_diffusion_xl', XL_ARCHITECTURE],
       ['Stable Cascade', 'stable_cascade'],
       ['Flux.1 D', 'flux_dev'],
+      ['Flux.1 Dev', 'flux_dev', "also written 'FLUX.1 [dev]'"],
       ['Flux.1 S', 'flux_schnell'],
+      ['Flux.1 Schnell', 'flux_schnell', "also written 'FLUX.1 [schnell]'"],
       ['Qwen', 'qwen_image', 'Qwen-Image'],
       ['ZImageTurbo', 'z_image_turbo'],
       ['Z-Image Turbo', 'z_image_turbo'],
@@ -97,7 +103,9 @@ export function baseModelToBaseline(name: string): string | undefined {
   if (typeof name !== 'string') return undefined
   const key = squash(name)
   if (key === '') return undefined
-  return table().get(key) ?? normalizeBaseline(name) ?? normalizeBaseline(name.trim()) ?? registeredBySquash(key)
+  const baseline = table().get(key) ?? normalizeBaseline(name) ?? normalizeBaseline(name.trim()) ?? registeredBySquash(key)
+  // `infer` is the absence of a baseline, not a base model.
+  return baseline === 'infer' ? undefined : baseline
 }
 
 /**

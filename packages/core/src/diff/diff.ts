@@ -1,4 +1,4 @@
-import { assertDepth, definedKeys, isPlainObject, ownValue, readOwn, recordsEqual, type RecordsMap } from './fingerprint.js'
+import { assertDepth, definedKeys, equalWithin, isPlainObject, newWalk, ownValue, readOwn, type RecordsMap, type Walk } from './fingerprint.js'
 
 /** One difference inside a record: a field (or array element) added, removed or given another value. */
 export interface FieldChange {
@@ -78,14 +78,16 @@ export function diffModelReferences(before: DiffInput, after: DiffInput): ModelR
   const older = recordsOf(before)
   const newer = recordsOf(after)
   const diff: ModelReferenceDiff = { added: [], removed: [], changed: [], unchanged: 0, equal: true }
+  // One budget for the whole diff (see MAX_NODES).
+  const walk = newWalk()
   forEachKey(definedKeys(older), definedKeys(newer), (name, inOlder, inNewer) => {
     if (!inNewer) diff.removed.push(name)
     else if (!inOlder) diff.added.push(name)
     else {
       const a = readOwn(older, name)
       const b = readOwn(newer, name)
-      if (recordsEqual(a, b)) diff.unchanged++
-      else diff.changed.push({ name, changes: diffRecord(a, b) })
+      if (equalWithin(a, b, walk)) diff.unchanged++
+      else diff.changed.push({ name, changes: diffRecord(a, b, walk) })
     }
   })
   diff.equal = diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0
@@ -138,7 +140,7 @@ function forEachKey(left: readonly string[], right: readonly string[], visit: (k
  * pairs wait on a stack, pushed in reverse so that they come off it in path order. A side that
  * lacks a field holds `undefined` there, which is what "missing" means.
  */
-function diffRecord(before: unknown, after: unknown): FieldChange[] {
+function diffRecord(before: unknown, after: unknown, walk: Walk): FieldChange[] {
   const changes: FieldChange[] = []
   const paths: string[] = ['']
   const befores: unknown[] = [before]
@@ -159,12 +161,12 @@ function diffRecord(before: unknown, after: unknown): FieldChange[] {
     if (a === undefined) changes.push({ path, before: a, after: b, kind: 'added' })
     else if (b === undefined) changes.push({ path, before: a, after: b, kind: 'removed' })
     else if (isPlainObject(a) && isPlainObject(b)) {
-      assertDepth(depth)
+      assertDepth(depth, walk)
       pushFields(path, a, b, depth + 1, push)
     } else if (Array.isArray(a) && Array.isArray(b) && walksElementwise(a, b)) {
-      assertDepth(depth)
+      assertDepth(depth, walk)
       for (let i = a.length - 1; i >= 0; i--) push(`${path}[${i}]`, a[i], b[i], depth + 1)
-    } else if (!recordsEqual(a, b)) changes.push({ path, before: a, after: b, kind: 'changed' })
+    } else if (!equalWithin(a, b, walk)) changes.push({ path, before: a, after: b, kind: 'changed' })
   }
   return changes
 }

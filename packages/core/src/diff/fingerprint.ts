@@ -48,9 +48,26 @@ export function assertData(value: unknown): void {
   if (type === 'function' || type === 'symbol') throw new TypeError(`A model record holds a ${type}, which is not data`)
 }
 
-/** Throws when a walk goes deeper than {@link MAX_DEPTH}. */
-export function assertDepth(depth: number): void {
+/**
+ * How many objects and arrays one call (a fingerprint, a comparison, a diff) may visit: the 719
+ * real text records hold about 30 000. Data that shares objects (`{ a: x, b: x }`, nested) is
+ * walked once per appearance and can be exponentially larger than it looks; past this budget it
+ * is refused instead of freezing the thread.
+ */
+export const MAX_NODES = 2_000_000
+
+/** @internal What one call has visited so far. */
+export interface Walk {
+  visited: number
+}
+
+/** @internal A new walk's budget. */
+export const newWalk = (): Walk => ({ visited: 0 })
+
+/** Throws when a walk goes deeper than {@link MAX_DEPTH}, or visits more than {@link MAX_NODES} objects. */
+export function assertDepth(depth: number, walk: Walk): void {
   if (depth > MAX_DEPTH) throw new TypeError(`A model record nests deeper than ${MAX_DEPTH} levels (is it cyclic?)`)
+  if (++walk.visited > MAX_NODES) throw new TypeError(`The records hold more than ${MAX_NODES} objects (shared or cyclic references?); not data this compares`)
 }
 
 /**
@@ -84,6 +101,11 @@ function equalLeaves(a: unknown, b: unknown): boolean {
  * @throws {TypeError} when the compared parts hold a function or symbol, or nest deeper than 10,000 levels (a cycle).
  */
 export function recordsEqual(a: unknown, b: unknown): boolean {
+  return equalWithin(a, b, newWalk())
+}
+
+/** @internal {@link recordsEqual} within a walk's budget. */
+export function equalWithin(a: unknown, b: unknown, walk: Walk): boolean {
   const lefts: unknown[] = [a]
   const rights: unknown[] = [b]
   const depths: number[] = [0]
@@ -96,7 +118,7 @@ export function recordsEqual(a: unknown, b: unknown): boolean {
       if (equalLeaves(left, right)) continue
       return false
     }
-    assertDepth(depth)
+    assertDepth(depth, walk)
     const pushed = Array.isArray(left)
       ? pushArrayPairs(left, right, depth + 1, lefts, rights, depths)
       : pushObjectPairs(left, right, depth + 1, lefts, rights, depths)
@@ -275,6 +297,7 @@ function hex32(x: number): string {
  * each with its depth; an object key waits as a string with depth `-1`.
  */
 function feed(hasher: Hasher, value: unknown): void {
+  const walk = newWalk()
   const values: unknown[] = [value]
   const depths: number[] = [0]
   const orders = new KeyOrders()
@@ -284,7 +307,7 @@ function feed(hasher: Hasher, value: unknown): void {
     if (depth < 0) hasher.string(next as string)
     else if (typeof next !== 'object' || next === null) feedLeaf(hasher, next)
     else {
-      assertDepth(depth)
+      assertDepth(depth, walk)
       if (Array.isArray(next)) feedArray(hasher, next, depth + 1, values, depths)
       else feedObject(hasher, next, orders, depth + 1, values, depths)
     }

@@ -50,12 +50,14 @@ export class SourcesUnavailableError extends HordeModelReferenceError {
     const lines = attempts.map(
       (a) => `  - ${a.source} ${a.url}: ${a.kind}${a.status === undefined ? '' : ` ${a.status}`}: ${a.message}`,
     )
+    // The AI Horde's live numbers are not the reference: say so, and name their option.
+    const horde = attempts.length > 0 && attempts.every((a) => a.source === 'horde-api')
     super(
       'SOURCES_UNAVAILABLE',
-      `Could not load model reference category "${category}"` +
+      (horde ? `Could not load the AI Horde's live numbers for "${category}"` : `Could not load model reference category "${category}"`) +
         (reason === undefined ? '' : ` (${reason})`) +
         (lines.length > 0 ? `; every source failed:\n${lines.join('\n')}\n` : '. ') +
-        'Check the network and the primaryUrl/githubUrl options, or retry later; ' +
+        (horde ? 'Check the network and the hordeApiUrl option, or retry later; ' : 'Check the network and the primaryUrl/githubUrl options, or retry later; ') +
         'data cached from an earlier success is served while it is within maxStaleSeconds.',
     )
     this.category = category

@@ -200,9 +200,13 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
     if (typeof pathOrEquals === 'string') {
       const comparison = op ?? '='
       if (!COMPARISONS.includes(comparison)) throw new TypeError(`where() compares with one of ${COMPARISONS.join(' ')}, not ${JSON.stringify(comparison)}.`)
+      if (comparison === 'in' && !Array.isArray(value)) throw new TypeError("where(field, 'in', values) needs an array of values.")
       return this.#add(comparing(pathOrEquals, comparison, value))
     }
     if (typeof pathOrEquals !== 'object' || pathOrEquals === null) throw new TypeError('where() takes a field and a comparison, or an object of fields and values.')
+    // `{ __proto__: ... }` as a literal sets the prototype: that is no field, and would filter nothing.
+    const prototype: unknown = Object.getPrototypeOf(pathOrEquals)
+    if (prototype !== Object.prototype && prototype !== null) throw new TypeError('where() takes a plain object of fields and values (a "__proto__" key in an object literal sets its prototype instead: use where("__proto__", "=", value)).')
     const parts = Object.keys(pathOrEquals).map((path) => comparing(path, '=', pathOrEquals[path]))
     return this.#add({ test: (record, provenance) => parts.every((part) => part.test(record as never, provenance)), fields: parts.flatMap((part) => part.fields) })
   }
@@ -245,7 +249,10 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
     if (typeof branch !== 'function') throw new TypeError(`${method}() takes functions that add filters to the query they are given: (q) => q.where(...).`)
     const blank = this.with({ filters: [], order: [], skip: 0, take: undefined, search: undefined })
     const built: unknown = branch(blank)
-    if (!(built instanceof ModelQuery)) throw new TypeError(`A ${method}() branch must return the query it was given, with filters added.`)
+    // The query it was given, or one made from it: the same records (load) and category.
+    if (!(built instanceof ModelQuery) || (built as this).state.load !== this.state.load || (built as this).state.category !== this.state.category) {
+      throw new TypeError(`A ${method}() branch must return the query it was given, with filters added.`)
+    }
     const { filters, order, skip, take, search } = (built as this).state
     if (order.length > 0 || skip !== 0 || take !== undefined || search !== undefined) {
       throw new TypeError(`A ${method}() branch can only filter (where, filter, tags..., shortcuts): orderBy, limit, offset and search belong to the outer query.`)
@@ -279,12 +286,12 @@ export class ModelQuery<C extends ModelReferenceCategory, K extends C | undefine
 
   /** Keeps records with at least one showcase image (`showcases`), as `hasShowcase` of `/compat` says. */
   hasShowcase(): this {
-    return this.and((record) => hasShowcase(record), ['showcases'])
+    return this.and((record) => hasShowcase(record))
   }
 
   /** Keeps records with at least one trigger word (`trigger`), as `hasTrigger` of `/compat` says. */
   hasTrigger(): this {
-    return this.and((record) => hasTrigger(record), ['trigger'])
+    return this.and((record) => hasTrigger(record))
   }
 
   /**

@@ -1,4 +1,6 @@
+import { MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
 import { UnknownFieldError } from '../errors/unknown-field.js'
+import { getRecordSchema } from '../records/schemas.js'
 import { perCopy } from './per-copy.js'
 
 // Fields named by dotted paths (`requirements.clip_skip`), read through own properties only (a
@@ -86,16 +88,54 @@ function closest(field: string, known: readonly string[]): string[] {
     .map(({ path }) => path)
 }
 
+// What a valibot schema is made of, as far as its fields go.
+interface SchemaNode {
+  readonly type: string
+  readonly entries?: Readonly<Record<string, SchemaNode>>
+  readonly wrapped?: SchemaNode
+}
+
+function collectSchemaPaths(node: SchemaNode, prefix: string, depth: number, into: Set<string>): void {
+  let inner = node
+  while (inner.wrapped !== undefined) inner = inner.wrapped
+  if (inner.entries === undefined || depth > MAX_DEPTH) return
+  for (const [key, child] of Object.entries(inner.entries)) {
+    into.add(prefix + key)
+    collectSchemaPaths(child, `${prefix}${key}.`, depth + 1, into)
+  }
+}
+
+const schemaPaths = new Map<string, ReadonlySet<string>>()
+
 /**
- * @internal Throws {@link UnknownFieldError} for the first of `fields` that no record has. With no
- * records there is nothing to check against (and nothing to match).
+ * The fields the category's schema declares (dotted into nested objects; not the keys of a map
+ * such as `requirements`, which only records can show); for `undefined` (`queryAll`), every
+ * category's.
+ */
+function declaredFields(category: string | undefined): ReadonlySet<string> {
+  const key = category ?? '*'
+  let paths = schemaPaths.get(key)
+  if (paths === undefined) {
+    const into = new Set<string>()
+    const categories = category === undefined ? MODEL_REFERENCE_CATEGORIES : [category as ModelReferenceCategory]
+    for (const each of categories) collectSchemaPaths(getRecordSchema(each) as unknown as SchemaNode, '', 1, into)
+    schemaPaths.set(key, (paths = into))
+  }
+  return paths
+}
+
+/**
+ * @internal Throws {@link UnknownFieldError} for the first of `fields` that the category's schema
+ * does not declare and no record has (a key of a map field such as `requirements.clip_skip`
+ * counts when some record has it). With no records there is nothing to match.
  */
 export function assertKnownFields(fields: ReadonlySet<string>, records: readonly unknown[], copy: readonly object[], category: string | undefined): void {
   if (fields.size === 0 || records.length === 0) return
   for (const field of fields) {
+    if (declaredFields(category).has(field)) continue
     const parts = pathParts(field)
     if (records.some((record) => hasPath(record, parts))) continue
-    const known = knownFields(records, copy)
+    const known = [...new Set([...knownFields(records, copy), ...declaredFields(category)])].sort()
     throw new UnknownFieldError(field, category, known, closest(field, known))
   }
 }

@@ -53,10 +53,14 @@ const LETTER_DIGIT = /(\p{L})(\p{N})/gu
 const DIGIT_LETTER = /(\p{N})(\p{L})/gu
 
 /** Lower case without accents (`'Délibérate'` -> `'deliberate'`); everything else kept. */
+const LIGATURE_SPELLINGS: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', þ: 'th', ł: 'l', ı: 'i' }
+const LIGATURES = /[ßæœøđðþłı]/g
+
 function fold(text: string): string {
   const lower = text.toLowerCase()
   // Plain ASCII needs no decomposition: the common case, kept fast.
-  return PRINTABLE_ASCII.test(lower) ? lower : lower.normalize('NFKD').replace(COMBINING_MARKS, '')
+  // Letters that do not decompose but are written out in ASCII: ß as ss, æ as ae, ø as o, ...
+  return PRINTABLE_ASCII.test(lower) ? lower : lower.normalize('NFKD').replace(COMBINING_MARKS, '').replace(LIGATURES, (letter) => LIGATURE_SPELLINGS[letter]!)
 }
 
 /**
