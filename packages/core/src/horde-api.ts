@@ -33,12 +33,19 @@ export interface ModelStats {
 
 /** A worker entry of `/v2/workers` as validated: the kept fields and the models it offers. */
 export interface HordeWorker {
+  /** The worker's UUID. */
   readonly id: string
+  /** The name its owner gave it. */
   readonly name: string
+  /** `true` when it checked in within the last 5 minutes. */
   readonly online?: boolean
+  /** `true` when it is trusted to return valid generations. */
   readonly trusted?: boolean
+  /** How long it has been online for this Horde, in seconds. */
   readonly uptime?: number
+  /** Its average performance, in human-readable form (`'1.2 megapixelsteps per second'`). */
   readonly performance?: string
+  /** The names of the models it offers. */
   readonly models: readonly string[]
 }
 

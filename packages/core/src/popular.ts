@@ -38,20 +38,7 @@ export interface PopularModel<C extends ModelReferenceCategory = ModelReferenceC
  * A worker offering a model, as the AI Horde's `WorkerDetails` describes it (the fields it
  * left out are left out here too).
  */
-export interface PopularModelWorker {
-  /** The worker's UUID. */
-  readonly id: string
-  /** The name its owner gave it. */
-  readonly name: string
-  /** `true` when it checked in within the last 5 minutes. */
-  readonly online?: boolean
-  /** `true` when it is trusted to return valid generations. */
-  readonly trusted?: boolean
-  /** How long it has been online for this Horde, in seconds. */
-  readonly uptime?: number
-  /** Its average performance, in human-readable form (`'1.2 megapixelsteps per second'`). */
-  readonly performance?: string
-}
+export type PopularModelWorker = Omit<HordeWorker, 'models'>
 
 const SORTS: readonly PopularSortBy[] = ['worker_count', 'usage_day', 'usage_month', 'usage_total']
 

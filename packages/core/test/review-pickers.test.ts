@@ -61,7 +61,7 @@ describe('the AI Horde’s entries are read field by field', () => {
 describe('the unknown-field check knows the schema', () => {
   it('a field the schema declares is no error on a read whose few records lack it', async () => {
     const c = client()
-    c.registerProvider(createStaticProvider('lab', { image_generation: { 'Lab Model': { name: 'Lab Model', baseline: 'stable_diffusion_xl', nsfw: false } } }))
+    c.registerProvider(createStaticProvider('lab', { image_generation: { 'Lab Model': { name: 'Lab Model', baseline: 'stable_diffusion_xl', nsfw: false } as never } }))
     const lab = query(c, 'image_generation', { source: 'lab' })
     expect(await lab.where('size_on_disk_bytes', '>', 0).count()).toBe(0)
     expect(await lab.where('requirements', '!=', null).count()).toBe(0)
