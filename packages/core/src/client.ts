@@ -1,6 +1,6 @@
 import { createCrossContext, type CrossContext } from './cache/cross-context.js'
 import type { CategoryEnvelope } from './cache/envelope.js'
-import { createPersistence, type Persistence } from './cache/persistence.js'
+import { checkForeignEnvelope, createPersistence, type Persistence } from './cache/persistence.js'
 import { abortable } from './abort.js'
 import { FUTURE_TOLERANCE_MS, isFresh, isUsable, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
 import {
@@ -14,7 +14,9 @@ import {
   type ModelReferenceResult,
   type ReadOptions,
 } from './cache/result.js'
-import { shareRecords } from './cache/fingerprints.js'
+import { fingerprintOf, shareRecords } from './cache/fingerprints.js'
+import { ENVELOPE_FORMAT } from './cache/envelope.js'
+import { SNAPSHOT_FORMAT, type HydrateOptions, type HydrateReport, type ModelReferenceSnapshot, type SnapshotCategory } from './snapshot.js'
 import { createMemoryStorage } from './cache/storage.js'
 import { createCategoryLoader, type CategoryLoad } from './category-loader.js'
 import {
@@ -45,6 +47,9 @@ import { createSourceHealth } from './sources/health.js'
 import { createSourceLoader } from './sources/loader.js'
 import { createPrimarySource } from './sources/primary.js'
 import { createTransport } from './sources/transport.js'
+
+// A snapshot's category holding more records than this is refused (the largest real one has 719).
+const MAX_SNAPSHOT_RECORDS = 100_000
 
 const FETCHABLE = MODEL_REFERENCE_CATEGORIES.filter((c) => !getCategoryDescriptor(c).managedElsewhere) as FetchableCategory[]
 
@@ -169,6 +174,8 @@ export class ModelReferenceClient {
       readCanonical: (category, readOptions) => this.#readCanonical(category, readOptions),
       refreshCanonical: (category, readOptions) => this.#refreshCanonical(category, readOptions),
     }))
+    // A snapshot given at construction is in place before the first read (and the first render).
+    if (o.initialData !== undefined) this.hydrate(o.initialData)
     this.#prefetch = startPrefetch(o.prefetchStrategy, () => this.#loadAll(), (error) => emit({ type: 'error', error }))
     this.ready = this.#prefetch.ready
     this.deferredPrefetch = this.#prefetch.deferred
@@ -349,6 +356,100 @@ export class ModelReferenceClient {
     if (typeof name !== 'string') throw new TypeError('suggestModelNames needs the name to look for.')
     const [names, { suggestNames }] = await Promise.all([this.getModelNames(category, options), import('./search/matcher.js')])
     return suggestNames(names, name, options.limit === undefined ? {} : { limit: options.limit })
+  }
+
+  /**
+   * A JSON-safe snapshot of the copies this client holds (of `categories`, or of every category
+   * it has a copy of): records, source, `fetchedAt`, `lastUpdated`, ETag and fingerprint, for
+   * {@link hydrate} in another client (a page rendered on the server, an app shipping its data,
+   * a mirror's cold start). Reads nothing; a category with no copy is left out.
+   *
+   * @example
+   * ```ts
+   * await server.getModelReference('image_generation')
+   * const html = `<script type="application/json" id="models">${JSON.stringify(server.dehydrate(['image_generation']))}</script>`
+   * ```
+   * @throws {UnknownCategoryError} for a name that is not a category this client fetches.
+   */
+  dehydrate(categories?: readonly FetchableCategory[], options: { readonly lastResort?: boolean } = {}): ModelReferenceSnapshot {
+    const wanted = categories ?? FETCHABLE
+    const out: Partial<Record<FetchableCategory, SnapshotCategory>> = Object.create(null)
+    for (const category of wanted) {
+      if (!FETCHABLE.includes(category)) throw new UnknownCategoryError(String(category), FETCHABLE)
+      const copy = this.#entries.get(category)?.query.state.copy
+      if (copy === undefined) continue
+      const { source, records, aliases, issues, lastUpdated, etag } = copy.value
+      out[category] = Object.freeze({
+        format: ENVELOPE_FORMAT,
+        category,
+        source,
+        fetchedAt: copy.fetchedAt,
+        records,
+        aliases,
+        issues,
+        ...(lastUpdated !== undefined && { lastUpdated }),
+        ...(etag !== undefined && { etag }),
+        fingerprint: fingerprintOf(records),
+      })
+    }
+    return Object.freeze({ format: SNAPSHOT_FORMAT, createdAt: Date.now(), ...(options.lastResort === true && { lastResort: true }), categories: Object.freeze(out) })
+  }
+
+  /**
+   * Installs a snapshot ({@link dehydrate}'s, parsed from JSON or not), category by category:
+   * each one is validated record by record like any copy from outside (issues reported as an
+   * `issues` event from `'snapshot'`), never replaces a copy as new or newer than itself, and is
+   * refused when dated in the future, too large, or with no valid record. An installed copy is
+   * then treated like data fetched at its `fetchedAt`: fresh for `ttlSeconds` from then (no
+   * request), served stale within `maxStaleSeconds` when a refresh fails, and, with
+   * `lastResort`, served stale whatever its age when every source fails. The storage is read
+   * too, so that a newer stored copy still wins. Results from it have `source: 'snapshot'`.
+   *
+   * @example
+   * ```ts
+   * const client = createModelReferenceClient()
+   * const report = client.hydrate(JSON.parse(document.getElementById('models')!.textContent!))
+   * ```
+   * @returns Which categories were installed, and why the others were not.
+   * @throws {TypeError} when `snapshot` is not a snapshot (another format, not an object).
+   */
+  hydrate(snapshot: ModelReferenceSnapshot, options: HydrateOptions = {}): HydrateReport {
+    const value = snapshot as unknown as Record<string, unknown> | null
+    if (typeof value !== 'object' || value === null || value.format !== SNAPSHOT_FORMAT || typeof value.categories !== 'object' || value.categories === null) {
+      throw new TypeError(`hydrate() takes a snapshot from dehydrate() (format "${SNAPSHOT_FORMAT}"), not ${value === null ? 'null' : typeof value === 'object' ? `an object of format ${JSON.stringify(value.format)}` : typeof value}.`)
+    }
+    const lastResort = options.lastResort ?? value.lastResort === true
+    const categories = value.categories as Record<string, unknown>
+    const installed: FetchableCategory[] = []
+    const skipped: { category: string; reason: string }[] = []
+    const now = Date.now()
+    for (const key of Object.keys(categories)) {
+      const category = key as FetchableCategory
+      const entry = categories[key] as { fetchedAt?: unknown; records?: unknown } | null
+      if (!FETCHABLE.includes(category)) skipped.push({ category: key, reason: 'not a category this client fetches' })
+      else if (typeof entry?.fetchedAt === 'number' && entry.fetchedAt > now + FUTURE_TOLERANCE_MS) skipped.push({ category: key, reason: 'dated in the future' })
+      else if (typeof entry?.records === 'object' && entry.records !== null && Object.keys(entry.records).length > MAX_SNAPSHOT_RECORDS) skipped.push({ category: key, reason: `more than ${MAX_SNAPSHOT_RECORDS} records` })
+      else {
+        const checked = checkForeignEnvelope(category, entry, this.#emit, 'snapshot')
+        if (typeof checked === 'string') {
+          skipped.push({ category: key, reason: checked })
+          continue
+        }
+        const { query } = this.#entry(category)
+        const before = query.state
+        const copy = { value: shareRecords(before.copy?.value, checked), fetchedAt: checked.fetchedAt, origin: 'snapshot', ...(lastResort && { lastResort: true }) }
+        query.dispatch({ type: 'restore', copy, at: now })
+        if (query.state === before) skipped.push({ category: key, reason: 'a copy as new or newer is held' })
+        else {
+          installed.push(category)
+          // A copy stored since (another tab, an earlier visit) may be newer: the newer one wins.
+          void this.#persistence.read(category).then((stored) => {
+            if (stored !== undefined) query.dispatch({ type: 'restore', copy: { value: shareRecords(query.state.copy?.value, stored), fetchedAt: stored.fetchedAt, origin: 'storage' }, at: Date.now() })
+          })
+        }
+      }
+    }
+    return Object.freeze({ installed: Object.freeze(installed), skipped: Object.freeze(skipped) })
   }
 
   /** Like {@link getModel}, but `null` when the model or the category's data cannot be had. */

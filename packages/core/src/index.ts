@@ -17,6 +17,7 @@ export { ModelReferenceManager } from './manager.js'
 export { ModelReferenceClient, createModelReferenceClient } from './client.js'
 export type { AllModelReferenceResults, AllModelReferences, AnyModelMap, CategoryChange, CategoryListener, CategoryState, ModelReferenceResult, ReadOptions, ResultSource, SourceOutcome, SourceSelector } from './cache/result.js'
 export type { DeferredPrefetchHandle } from './prefetch.js'
+export { SNAPSHOT_FORMAT, type HydrateOptions, type HydrateReport, type ModelReferenceSnapshot, type SnapshotCategory } from './snapshot.js'
 export {
   UNKNOWN_SHA256,
   findDownloadBySha256,

@@ -1,4 +1,5 @@
 import type { StorageAdapter } from './cache/storage.js'
+import type { ModelReferenceSnapshot } from './snapshot.js'
 import type { ModelReferenceEventListener } from './events.js'
 
 /** When the client loads data by itself. */
@@ -137,6 +138,13 @@ export interface ModelReferenceOptions {
    */
   storage?: StorageAdapter
   /**
+   * A snapshot (`client.dehydrate()` elsewhere, parsed from JSON or not) installed when the
+   * client is created, as `client.hydrate(initialData)` would: a page rendered on the server
+   * starts with the server's copy, with no loading state and no request while it is fresh.
+   * Something that is not a snapshot is a `TypeError` from the constructor.
+   */
+  initialData?: ModelReferenceSnapshot
+  /**
    * Throw a `ValidationError` instead of skipping invalid records and reporting issues.
    * @default false
    */
@@ -213,6 +221,7 @@ export interface NormalizedOptions {
   readonly retries: number
   readonly prefetchStrategy: PrefetchStrategy
   readonly storage: StorageAdapter | undefined
+  readonly initialData: ModelReferenceSnapshot | undefined
   readonly strict: boolean
   readonly fetch: FetchFunction | undefined
   readonly clientAgent: string | undefined
@@ -365,6 +374,8 @@ export function normalizeOptions(options: ModelReferenceOptions = {}): Normalize
     retries: number('retries', o.retries, DEFAULT_OPTIONS.retries, 0, 5, true),
     prefetchStrategy: oneOf('prefetchStrategy', o.prefetchStrategy, DEFAULT_OPTIONS.prefetchStrategy, (v) => STRATEGIES.includes(v as string), `one of ${STRATEGIES.join(', ')}`),
     storage: oneOf<StorageAdapter | undefined>('storage', o.storage, undefined, isStorage, 'an object with get, set, delete and clear (see StorageAdapter)'),
+    // Checked in full by hydrate() at construction.
+    initialData: oneOf<ModelReferenceSnapshot | undefined>('initialData', o.initialData, undefined, (v) => typeof v === 'object' && v !== null, 'a snapshot from dehydrate()'),
     strict: flag('strict', o.strict, DEFAULT_OPTIONS.strict),
     fetch: callback<FetchFunction>('fetch', o.fetch),
     clientAgent: oneOf<string | undefined>('clientAgent', o.clientAgent, undefined, (v) => typeof v === 'string' && HEADER_VALUE.test(v), 'a valid header value (Latin-1 text without control characters)'),

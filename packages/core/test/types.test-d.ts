@@ -36,7 +36,7 @@ describe('types', () => {
     expectTypeOf<RecordFor<'clip'>['pretrained_name']>().toEqualTypeOf<string | null | undefined>()
     const result = await client.getModelReferenceResult('text_generation')
     expectTypeOf(result).toEqualTypeOf<ModelReferenceResult<'text_generation'>>()
-    expectTypeOf(result.source).toEqualTypeOf<'primary' | 'github' | 'storage' | 'none' | 'provider'>()
+    expectTypeOf(result.source).toEqualTypeOf<'primary' | 'github' | 'storage' | 'snapshot' | 'none' | 'provider'>()
   })
 
   it('a plain string category gives the union of records', async () => {

@@ -59,6 +59,34 @@ function isIssue(value: unknown): value is ModelReferenceIssue {
 // and no copy.
 const trusted = new WeakSet<object>()
 
+/**
+ * @internal A copy from outside this realm (storage, a snapshot) made ready to use: the shape
+ * checked, then every record validated like a source's answer (issues reported as an `issues`
+ * event from `source`), by the same rule of what counts as no data. This realm's own frozen
+ * envelopes are taken as they are. A string says why the value is refused.
+ */
+export function checkForeignEnvelope(category: FetchableCategory, value: unknown, emit: Emit, source: 'storage' | 'snapshot'): CategoryEnvelope | string {
+  const envelope = readEnvelope(value, category)
+  if (envelope === undefined) return `value for "${category}" is not a current envelope`
+  if (trusted.has(envelope)) return envelope
+  const validated = validateRecords(category, Object.entries(envelope.records))
+  if (validated.issues.length > 0) emit({ type: 'issues', category, source, issues: validated.issues })
+  if (validated.recordCount === 0 && (Object.keys(envelope.records).length > 0 || !emptyIsValid(category))) return `copy of "${category}" holds no valid record`
+  const checked: CategoryEnvelope = Object.freeze({
+    format: envelope.format,
+    category: envelope.category,
+    source: envelope.source,
+    fetchedAt: envelope.fetchedAt,
+    records: validated.models,
+    aliases: Object.freeze(Object.assign(Object.create(null) as Record<string, string>, envelope.aliases)),
+    issues: Object.freeze([...(envelope.issues as unknown[]).filter(isIssue), ...validated.issues]),
+    ...(envelope.lastUpdated !== undefined && { lastUpdated: envelope.lastUpdated }),
+    ...(envelope.etag !== undefined && { etag: envelope.etag }),
+  })
+  trusted.add(checked)
+  return checked
+}
+
 /** Builds the persistence of one client over its storage adapter. */
 export function createPersistence(storage: StorageAdapter, options: PersistenceOptions): Persistence {
   const { emit, timeoutMs } = options
@@ -66,32 +94,11 @@ export function createPersistence(storage: StorageAdapter, options: PersistenceO
 
   function check(category: FetchableCategory, value: unknown): CategoryEnvelope | undefined {
     if (value === undefined || value === null) return undefined
-    const envelope = readEnvelope(value, category)
-    if (envelope === undefined) {
-      report(category, 'get', new TypeError(`the stored value for "${category}" is not a current envelope; ignored`))
+    const checked = checkForeignEnvelope(category, value, emit, 'storage')
+    if (typeof checked === 'string') {
+      report(category, 'get', new TypeError(`the stored ${checked}; ignored`))
       return undefined
     }
-    if (trusted.has(envelope)) return envelope
-    // Anything outside this realm could have written it: validate it like a source's answer,
-    // by the same rule of what counts as no data.
-    const validated = validateRecords(category, Object.entries(envelope.records))
-    if (validated.issues.length > 0) emit({ type: 'issues', category, source: 'storage', issues: validated.issues })
-    if (validated.recordCount === 0 && (Object.keys(envelope.records).length > 0 || !emptyIsValid(category))) {
-      report(category, 'get', new TypeError(`the stored copy of "${category}" holds no valid record; ignored`))
-      return undefined
-    }
-    const checked: CategoryEnvelope = Object.freeze({
-      format: envelope.format,
-      category: envelope.category,
-      source: envelope.source,
-      fetchedAt: envelope.fetchedAt,
-      records: validated.models,
-      aliases: Object.freeze(Object.assign(Object.create(null) as Record<string, string>, envelope.aliases)),
-      issues: Object.freeze([...(envelope.issues as unknown[]).filter(isIssue), ...validated.issues]),
-      ...(envelope.lastUpdated !== undefined && { lastUpdated: envelope.lastUpdated }),
-      ...(envelope.etag !== undefined && { etag: envelope.etag }),
-    })
-    trusted.add(checked)
     return checked
   }
 

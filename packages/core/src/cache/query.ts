@@ -5,8 +5,13 @@ export interface Copy<T> {
   readonly value: T
   /** When the data was fetched from its source or last confirmed unchanged, in ms since the epoch. */
   readonly fetchedAt: number
-  /** Where this copy came from for this client: a source's id, or `'storage'`. */
+  /** Where this copy came from for this client: a source's id, `'storage'`, or `'snapshot'`. */
   readonly origin: string
+  /**
+   * A snapshot marked as the last resort: served (stale) when every load fails, whatever its
+   * age; otherwise the same rules as any copy (fresh for the TTL from `fetchedAt`).
+   */
+  readonly lastResort?: boolean
 }
 
 /**
@@ -87,9 +92,14 @@ export interface Freshness {
   readonly maxStaleMs: number
 }
 
-/** `true` while `copy` may be served at all: within its TTL plus `maxStaleMs`. */
-export function isUsable(copy: Copy<unknown> | undefined, freshness: Freshness, now: number): copy is Copy<unknown> {
+/** `true` while `copy` is within its TTL plus `maxStaleMs`. */
+export function isWithinMaxStale(copy: Copy<unknown> | undefined, freshness: Freshness, now: number): copy is Copy<unknown> {
   return copy !== undefined && now - copy.fetchedAt < freshness.ttlMs + freshness.maxStaleMs
+}
+
+/** `true` while `copy` may be served at all: within its TTL plus `maxStaleMs`, or a last resort (whatever its age). */
+export function isUsable(copy: Copy<unknown> | undefined, freshness: Freshness, now: number): copy is Copy<unknown> {
+  return copy !== undefined && (copy.lastResort === true || isWithinMaxStale(copy, freshness, now))
 }
 
 /** `true` while the state's copy is fresh: younger than the TTL, not invalidated, and its last refresh did not fail. */
@@ -198,7 +208,8 @@ export class Query<T> {
     if (usable) {
       const backingOff = state.error !== undefined && now < state.failedAt + freshness.ttlMs
       if (isFresh(state, freshness, now) || backingOff) return state.copy
-      if (options.staleWhileRevalidate && options.load) {
+      // A last resort past maxStale is not served before a load has failed.
+      if (options.staleWhileRevalidate && options.load && isWithinMaxStale(state.copy, freshness, now)) {
         // One background refresh, joined by later stale reads and kept alive by `keepAlive`.
         options.keepAlive(this.fetch(undefined, options.keepAlive).catch(noop))
         return state.copy

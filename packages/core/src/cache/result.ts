@@ -11,7 +11,7 @@ import { isFresh, isUsable, type Copy, type Freshness, type QueryState } from '.
  * adapter), `'none'` (nothing was asked: `lora`, `ti`), or `'provider'` (only providers answered
  * a read that selected them; `sources` says which).
  */
-export type ResultSource = 'primary' | 'github' | 'storage' | 'none' | 'provider'
+export type ResultSource = 'primary' | 'github' | 'storage' | 'snapshot' | 'none' | 'provider'
 
 /** A category's records with their provenance. Frozen; the same object until the data or its staleness changes. */
 export interface ModelReferenceResult<C extends ModelReferenceCategory = ModelReferenceCategory> {
@@ -24,6 +24,11 @@ export interface ModelReferenceResult<C extends ModelReferenceCategory = ModelRe
   readonly fetchedAt: number
   /** `true` when the copy is past its TTL: a refresh failed, or the copy was invalidated or not yet refreshed. */
   readonly stale: boolean
+  /**
+   * `true` for a snapshot hydrated as the last resort, while it is what is served (every source
+   * failed and nothing newer is held; `fetchedAt` gives its age). Absent otherwise.
+   */
+  readonly lastResort?: true
   /** Records skipped (`error`) or accepted with a warning when the data was fetched. */
   readonly issues: readonly ModelReferenceIssue[]
   /** Why a stale copy is being served, when a refresh failed. */
@@ -176,6 +181,7 @@ export class CategoryView {
       fetchedAt: copy.fetchedAt,
       issues: envelope.issues,
       ...(envelope.lastUpdated !== undefined && { lastUpdated: envelope.lastUpdated }),
+      ...(copy.lastResort === true && { lastResort: true as const }),
     }
     const outcome = { id: this.#source, status: recordCount > 0 ? 'ok' : 'empty', recordCount, fetchedAt: copy.fetchedAt } as const
     // The state's copy may be newer than the one asked about (a refresh landed meanwhile).
