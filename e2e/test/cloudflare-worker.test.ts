@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Miniflare } from 'miniflare'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createModelReferenceClient } from '@horde-model-reference/core'
 import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
 
 // The Worker example as built by `pnpm build` (examples/cloudflare-worker/dist/worker.js), in
@@ -22,7 +23,7 @@ describe('examples/cloudflare-worker in workerd', () => {
   })
   afterAll(() => server.close())
 
-  function isolate(ttlSeconds: number, kvPersist = persist): Miniflare {
+  function isolate(ttlSeconds: number, kvPersist = persist, extra: Record<string, string> = {}): Miniflare {
     const mf = new Miniflare({
       modules: true,
       scriptPath: script,
@@ -30,7 +31,7 @@ describe('examples/cloudflare-worker in workerd', () => {
       compatibilityDate: '2025-09-01',
       kvNamespaces: ['MODEL_REFERENCE'],
       kvPersist,
-      bindings: { PRIMARY_URL: server.primaryUrl, GITHUB_URL: server.githubUrl, TTL_SECONDS: String(ttlSeconds) },
+      bindings: { PRIMARY_URL: server.primaryUrl, GITHUB_URL: server.githubUrl, TTL_SECONDS: String(ttlSeconds), ...extra },
     })
     running.push(mf)
     return mf
@@ -89,6 +90,25 @@ describe('examples/cloudflare-worker in workerd', () => {
     expect(stale.headers.get('x-model-reference-status')).toBe('stale')
     expect(stale.headers.get('cache-control')).toBe('no-cache')
     expect(Object.keys((await stale.json()) as object)).toHaveLength(18)
+  })
+
+  it('a cold isolate with an empty KV starts from a last-resort snapshot (SNAPSHOT), every upstream down', async () => {
+    server.reset()
+    const writer = createModelReferenceClient({ primaryUrl: server.primaryUrl, githubUrl: server.githubUrl })
+    await writer.getModelReference('gfpgan')
+    const snapshot = writer.dehydrate(['gfpgan'], { lastResort: true })
+    writer.dispose()
+    server.primaryDown({ kind: 'reset' })
+    server.githubDown({ kind: 'reset' })
+    try {
+      const mf = isolate(300, mkdtempSync(join(tmpdir(), 'hmr-worker-kv-')), { SNAPSHOT: JSON.stringify(snapshot) })
+      const response = await get(mf, '/api/model_references/v2/gfpgan')
+      expect(response.status).toBe(200)
+      expect(response.headers.get('x-model-reference-source')).toBe('snapshot')
+      expect(Object.keys((await response.json()) as object)).toEqual(['GFPGAN'])
+    } finally {
+      server.reset()
+    }
   })
 
   it('answers 503 with every cause when upstream is down and nothing is stored', async () => {

@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
+import { createModelReferenceClient } from '@horde-model-reference/core'
 import { denoArgs, denoBinary } from '../../examples/deno-deploy/run-deno.mjs'
 
 // The Deno example as built by `pnpm build` (examples/deno-deploy/dist/main.js), run by the real
@@ -68,4 +71,54 @@ describe('examples/deno-deploy in Deno', () => {
     expect(code).not.toMatch(/\brequire\(["']|\bprocess\.env\b|\bBuffer\.from\b|__dirname/)
     expect(denoArgs(bundle)).toEqual(expect.arrayContaining(['--no-npm', '--no-remote']))
   })
+})
+
+describe('examples/deno-deploy in Deno, started from a snapshot (SNAPSHOT_FILE)', () => {
+  let server: ReferenceServer
+  let deno: ChildProcess | undefined
+  let dir: string
+  beforeAll(async () => {
+    server = await startReferenceServer()
+    dir = mkdtempSync(join(tmpdir(), 'hmr-snapshot-'))
+  })
+  afterAll(async () => {
+    deno?.kill()
+    await server?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('answers from a last-resort snapshot at once, with every upstream down, and says it is stale', async () => {
+    // A snapshot written as an app would ship it: dehydrated by a client, as JSON, as the last resort.
+    const writer = createModelReferenceClient({ primaryUrl: server.primaryUrl, githubUrl: server.githubUrl })
+    await writer.getModelReference('gfpgan')
+    const file = join(dir, 'snapshot.json')
+    const snapshot = writer.dehydrate(['gfpgan'], { lastResort: true })
+    // Older than maxStaleSeconds: only the last-resort flag lets it be served.
+    writeFileSync(file, JSON.stringify({ ...snapshot, categories: { gfpgan: { ...snapshot.categories.gfpgan, fetchedAt: Date.now() - 30 * 24 * 3600 * 1000 } } }))
+    server.primaryDown({ kind: 'reset' })
+    server.githubDown({ kind: 'reset' })
+    deno = spawn(denoBinary(), denoArgs(bundle, [`--allow-read=${file}`]), {
+      env: { ...process.env, PORT: '0', PRIMARY_URL: server.primaryUrl, GITHUB_URL: server.githubUrl, SNAPSHOT_FILE: file, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const origin = await new Promise<string>((resolve, reject) => {
+      let output = ''
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString()
+        const match = /Listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
+        if (match) resolve(match[1]!)
+      }
+      deno!.stdout!.on('data', onData)
+      deno!.stderr!.on('data', onData)
+      deno!.on('exit', (code) => reject(new Error(`deno exited with ${code}: ${output}`)))
+      setTimeout(() => reject(new Error(`deno did not start: ${output}`)), 15_000)
+    })
+    const response = await fetch(`${origin}/api/model_references/v2/gfpgan`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-model-reference-status')).toBe('stale')
+    expect(response.headers.get('x-model-reference-last-resort')).toBe('true')
+    expect(response.headers.get('x-model-reference-source')).toBe('snapshot')
+    expect(Object.keys((await response.json()) as object)).toEqual(['GFPGAN'])
+    writer.dispose()
+  }, 30_000)
 })

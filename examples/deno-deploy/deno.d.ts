@@ -2,5 +2,6 @@
 // has its own types and never reads this file).
 declare namespace Deno {
   const env: { get(name: string): string | undefined }
+  function readTextFile(path: string): Promise<string>
   function serve(options: { hostname?: string; port?: number; onListen?: (address: { hostname: string; port: number }) => void }, handler: (request: Request) => Response | Promise<Response>): unknown
 }

@@ -3,9 +3,16 @@
 import { createModelReferenceClient } from '@horde-model-reference/core'
 import { createMirrorHandler } from '@horde-model-reference/example-edge-mirror'
 
+// A snapshot to start from (`client.dehydrate()` written to a file, shipped with the code):
+// a cold isolate answers from it at once, and with a last-resort snapshot even when every
+// upstream is down. Reading it needs --allow-read for that file.
+const snapshotFile = Deno.env.get('SNAPSHOT_FILE')
+const initialData = snapshotFile ? JSON.parse(await Deno.readTextFile(snapshotFile)) : undefined
+
 // One client per isolate, with the default in-memory cache: a warm isolate answers from memory,
 // and a stale copy is served at once while it is refreshed.
 const client = createModelReferenceClient({
+  ...(initialData !== undefined ? { initialData } : {}),
   ...(Deno.env.get('PRIMARY_URL') ? { primaryUrl: Deno.env.get('PRIMARY_URL')! } : {}),
   ...(Deno.env.get('GITHUB_URL') ? { githubUrl: Deno.env.get('GITHUB_URL')! } : {}),
   ttlSeconds: Number(Deno.env.get('TTL_SECONDS') ?? 300),

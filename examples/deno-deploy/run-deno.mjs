@@ -10,13 +10,17 @@ export function denoBinary() {
   return join(dirname(require.resolve('@deno/linux-x64-glibc/package.json')), 'deno')
 }
 
-/** @param {string} script */
-export function denoArgs(script) {
-  return ['run', '--no-remote', '--no-npm', '--no-prompt', '--allow-net', '--allow-env', script]
+/**
+ * @param {string} script
+ * @param {readonly string[]} [extra] more permissions, such as `--allow-read=/path/to/snapshot.json`
+ */
+export function denoArgs(script, extra = []) {
+  return ['run', '--no-remote', '--no-npm', '--no-prompt', '--allow-net', '--allow-env', ...extra, script]
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const script = fileURLToPath(new URL('./dist/main.js', import.meta.url))
-  const child = spawn(denoBinary(), denoArgs(script), { stdio: 'inherit' })
+  const snapshot = process.env.SNAPSHOT_FILE
+  const child = spawn(denoBinary(), denoArgs(script, snapshot ? [`--allow-read=${snapshot}`] : []), { stdio: 'inherit' })
   child.on('exit', (code) => process.exit(code ?? 0))
 }

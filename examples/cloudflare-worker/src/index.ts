@@ -8,6 +8,13 @@ export interface Env {
   PRIMARY_URL?: string
   GITHUB_URL?: string
   TTL_SECONDS?: string
+  /**
+   * A snapshot to start from (`client.dehydrate()`), as JSON text or a JSON `[vars]` object: a
+   * cold isolate with an empty KV answers from it (with a last-resort snapshot, even when every
+   * upstream is down). Variables are limited in size (5 KB); a larger snapshot can be imported
+   * as a JSON module into this file instead.
+   */
+  SNAPSHOT?: string | object
 }
 
 interface ExecutionContext {
@@ -21,6 +28,7 @@ let client: ModelReferenceClient | undefined
 
 function clientFor(env: Env): ModelReferenceClient {
   client ??= createModelReferenceClient({
+    ...(env.SNAPSHOT !== undefined ? { initialData: typeof env.SNAPSHOT === 'string' ? JSON.parse(env.SNAPSHOT) : env.SNAPSHOT } : {}),
     ...(env.PRIMARY_URL ? { primaryUrl: env.PRIMARY_URL } : {}),
     ...(env.GITHUB_URL ? { githubUrl: env.GITHUB_URL } : {}),
     ttlSeconds: env.TTL_SECONDS ? Number(env.TTL_SECONDS) : 300,

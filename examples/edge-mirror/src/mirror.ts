@@ -110,6 +110,8 @@ export function createMirrorHandler(getClient: () => ModelReferenceClient, optio
       'x-model-reference-status': status,
       'x-model-reference-source': result.source,
       'x-model-reference-fetched-at': new Date(result.fetchedAt).toISOString(),
+      // A snapshot served because every upstream failed, whatever its age.
+      ...(result.lastResort === true && { 'x-model-reference-last-resort': 'true' }),
     }
     const { body, etag } = await render(result)
     if (metadata) {
