@@ -8,8 +8,9 @@ export interface Copy<T> {
   /** Where this copy came from for this client: a source's id, `'storage'`, or `'snapshot'`. */
   readonly origin: string
   /**
-   * A snapshot marked as the last resort: served (stale) when every load fails, whatever its
-   * age; otherwise the same rules as any copy (fresh for the TTL from `fetchedAt`).
+   * A snapshot marked as the last resort, or a copy that replaced one: served (stale) when every
+   * load fails, whatever its age; otherwise the same rules as any copy (fresh for the TTL from
+   * `fetchedAt`).
    */
   readonly lastResort?: boolean
 }
@@ -54,6 +55,12 @@ const INITIAL: QueryState<never> = Object.freeze({ copy: undefined, error: undef
 // under a clock set back) is not trusted to be fresh, nor to be newer than anything.
 export const FUTURE_TOLERANCE_MS = 60_000
 
+// A last resort stays one: the copy that replaces it is at least as good, so it is served
+// whatever its age too when every source fails.
+function inheriting<T>(held: Copy<T> | undefined, next: Copy<T>): Copy<T> {
+  return held?.lastResort === true && next.lastResort !== true ? { ...next, lastResort: true } : next
+}
+
 // An invalidation holds for a copy that predates it.
 function stillInvalidated(state: QueryState<unknown>, predates: boolean): Pick<QueryState<unknown>, 'invalidated' | 'invalidatedAt'> {
   return state.invalidated && predates ? { invalidated: true, invalidatedAt: state.invalidatedAt } : { invalidated: false, invalidatedAt: 0 }
@@ -66,7 +73,7 @@ export function reduceQueryState<T>(state: QueryState<T>, action: QueryAction<T>
       return state.fetching ? state : { ...state, fetching: true }
     case 'success':
       // A load that started before an invalidation delivers a copy that is out of date already.
-      return { copy: action.copy, error: undefined, failedAt: 0, ...stillInvalidated(state, action.startedAt < state.invalidatedAt), fetching: false }
+      return { copy: inheriting(state.copy, action.copy), error: undefined, failedAt: 0, ...stillInvalidated(state, action.startedAt < state.invalidatedAt), fetching: false }
     case 'failure':
       return { ...state, error: action.error, failedAt: action.at, fetching: false }
     case 'cancel':
@@ -76,7 +83,7 @@ export function reduceQueryState<T>(state: QueryState<T>, action: QueryAction<T>
       // Never replace a copy with an older one (a slow storage read landing after a refresh),
       // unless the one held claims a time that has not come yet.
       if (held !== undefined && held.fetchedAt >= action.copy.fetchedAt && held.fetchedAt <= action.at + FUTURE_TOLERANCE_MS) return state
-      return { ...state, copy: action.copy, error: undefined, failedAt: 0, ...stillInvalidated(state, action.copy.fetchedAt <= state.invalidatedAt) }
+      return { ...state, copy: inheriting(held, action.copy), error: undefined, failedAt: 0, ...stillInvalidated(state, action.copy.fetchedAt <= state.invalidatedAt) }
     }
     case 'invalidate':
       if (state.invalidated && state.error === undefined) return state

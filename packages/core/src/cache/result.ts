@@ -4,7 +4,7 @@ import type { ModelReferenceIssue } from '../records/issues.js'
 import type { AnyModelRecord, ModelMap } from '../records/types.js'
 import type { CategoryEnvelope } from './envelope.js'
 import { fingerprintOf } from './fingerprints.js'
-import { isFresh, isUsable, type Copy, type Freshness, type QueryState } from './query.js'
+import { isFresh, isUsable, isWithinMaxStale, type Copy, type Freshness, type QueryState } from './query.js'
 
 /**
  * Where the data of a result came from: `'primary'`, `'github'`, `'storage'` (the storage
@@ -25,8 +25,9 @@ export interface ModelReferenceResult<C extends ModelReferenceCategory = ModelRe
   /** `true` when the copy is past its TTL: a refresh failed, or the copy was invalidated or not yet refreshed. */
   readonly stale: boolean
   /**
-   * `true` for a snapshot hydrated as the last resort, while it is what is served (every source
-   * failed and nothing newer is held; `fetchedAt` gives its age). Absent otherwise.
+   * `true` while the copy is served only for being the last resort: a last-resort snapshot (or a
+   * copy that replaced one) past `maxStaleSeconds`, every source having failed (`fetchedAt` gives
+   * its age). Absent otherwise.
    */
   readonly lastResort?: true
   /** Records skipped (`error`) or accepted with a warning when the data was fetched. */
@@ -181,7 +182,8 @@ export class CategoryView {
       fetchedAt: copy.fetchedAt,
       issues: envelope.issues,
       ...(envelope.lastUpdated !== undefined && { lastUpdated: envelope.lastUpdated }),
-      ...(copy.lastResort === true && { lastResort: true as const }),
+      // Only while it is served for being the last resort: past maxStaleSeconds.
+      ...(copy.lastResort === true && !isWithinMaxStale(copy, this.#freshness, now) && { lastResort: true as const }),
     }
     const outcome = { id: this.#source, status: recordCount > 0 ? 'ok' : 'empty', recordCount, fetchedAt: copy.fetchedAt } as const
     // The state's copy may be newer than the one asked about (a refresh landed meanwhile).
@@ -189,7 +191,7 @@ export class CategoryView {
       return (memo.fresh ??= freezeResult({ ...base, stale: false, sources: Object.freeze([Object.freeze({ ...outcome, stale: false })]) }))
     }
     const error = state.copy === copy ? state.error : undefined
-    if (memo.stale === undefined || memo.staleError !== error) {
+    if (memo.stale === undefined || memo.staleError !== error || (memo.stale.lastResort === true) !== ('lastResort' in base)) {
       const withError = error !== undefined && { error }
       memo.stale = freezeResult({ ...base, stale: true, ...withError, sources: Object.freeze([Object.freeze({ ...outcome, stale: true, ...withError })]) })
       memo.staleError = error
