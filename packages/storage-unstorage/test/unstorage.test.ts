@@ -275,7 +275,7 @@ describe('errors reject every call', () => {
   }))
 
   it.each(['get', 'set', 'delete', 'clear'] as const)('%s', async (operation) => {
-    const storage: StorageAdapter = createUnstorageStorage(createStorage({ driver: failing() }))
+    const storage: StorageAdapter = createUnstorageStorage(createStorage({ driver: failing(undefined) }))
     await expect(operation === 'set' ? storage.set('k', {}, keep) : storage[operation]('k')).rejects.toThrow('driver down')
   })
 
