@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { ReferenceServer } from '../../../e2e/reference-server.js'
+import type { ModelReferenceSnapshot } from '../src/index.js'
 import { useFakeClock } from './helpers/clock.js'
 import { useReferenceServer } from './helpers/setup.js'
 
@@ -68,6 +69,46 @@ describe('nothing lost', () => {
         expect(Object.keys(await client.getModelReference('image_generation'))).toHaveLength(161)
       }),
       { numRuns: 60 },
+    )
+  })
+})
+
+describe('nothing lost with snapshots', () => {
+  it('hydrating old, hostile or last-resort snapshots between failures never leaves an older copy, and a last resort is always served', async () => {
+    ctx.server.reset()
+    const writer = ctx.client()
+    await writer.getModelReference('image_generation')
+    const old = JSON.parse(JSON.stringify(writer.dehydrate(['image_generation'], { lastResort: true }))) as ModelReferenceSnapshot
+    const hostile = JSON.parse(JSON.stringify({ ...old, categories: { image_generation: { ...old.categories.image_generation, records: { x: { name: 'x' } }, fetchedAt: Date.now() + 9e9 } } })) as ModelReferenceSnapshot
+    type SnapshotStep = Step | { kind: 'hydrate'; which: 'old' | 'hostile' }
+    const steps: fc.Arbitrary<SnapshotStep> = fc.oneof(step, fc.constantFrom('old' as const, 'hostile' as const).map((which) => ({ kind: 'hydrate' as const, which })))
+    await fc.assert(
+      fc.asyncProperty(fc.array(steps, { minLength: 1, maxLength: 12 }), async (sequence) => {
+        ctx.server.reset()
+        const client = ctx.client({ retries: 0, ttlSeconds: 60, maxStaleSeconds: 3600 })
+        expect(client.hydrate(old).installed).toEqual(['image_generation'])
+        let newest = client.peek('image_generation').result!.fetchedAt
+        for (const s of sequence) {
+          if (s.kind === 'world') {
+            ctx.server.reset()
+            WORLDS[s.world](ctx.server)
+          } else if (s.kind === 'advance') advance(s.seconds)
+          else if (s.kind === 'invalidate') client.invalidate('image_generation')
+          else if (s.kind === 'hydrate') client.hydrate(s.which === 'old' ? old : hostile)
+          else {
+            // With a last resort held, a read never fails: every source down serves it.
+            const result = await (s.kind === 'read' ? client.getModelReferenceResult('image_generation') : client.refresh('image_generation'))
+            expect(Object.keys(result.models)).toHaveLength(161)
+          }
+          const cached = client.peek('image_generation')
+          expect(cached.status).toBe('success')
+          expect(Object.keys(cached.result!.models)).toHaveLength(161)
+          // Never an older copy than one held before.
+          expect(cached.result!.fetchedAt).toBeGreaterThanOrEqual(newest)
+          newest = cached.result!.fetchedAt
+        }
+      }),
+      { numRuns: 40 },
     )
   })
 })
