@@ -22,52 +22,58 @@ export interface CategoryObserverOptions<C extends ModelReferenceCategory, T = M
   select?: (result: ModelReferenceResult<C>) => T
 }
 
-interface StateBase<C extends ModelReferenceCategory> {
+/** What every state of an observer has. */
+export interface CategoryObserverStateBase<C extends ModelReferenceCategory> {
   readonly category: C
   /** The client is loading the category (this observer's load, or anyone's). */
   readonly isFetching: boolean
 }
 
+/** Nothing loaded yet (with `enabled: false`, until someone else loads the category). */
+export interface CategoryObserverLoading<C extends ModelReferenceCategory> extends CategoryObserverStateBase<C> {
+  readonly status: 'loading'
+  readonly data: undefined
+  readonly result: undefined
+  readonly error: undefined
+  readonly stale: false
+  readonly isLoading: true
+  readonly isSuccess: false
+  readonly isError: false
+}
+
+/** A load failed and nothing usable is cached, or `select` threw. */
+export interface CategoryObserverError<C extends ModelReferenceCategory> extends CategoryObserverStateBase<C> {
+  readonly status: 'error'
+  readonly data: undefined
+  readonly result: undefined
+  readonly error: Error
+  readonly stale: false
+  readonly isLoading: false
+  readonly isSuccess: false
+  readonly isError: true
+}
+
+/** A copy is there (maybe stale, maybe being refreshed). */
+export interface CategoryObserverSuccess<C extends ModelReferenceCategory, T = ModelMap<C>> extends CategoryObserverStateBase<C> {
+  readonly status: 'success'
+  /** `result.models`, or what `select` derived from the result. */
+  readonly data: T
+  readonly result: ModelReferenceResult<C>
+  /** Why the last refresh failed, when the copy is served stale because of it. */
+  readonly error: Error | undefined
+  /** The copy is past its TTL (a refresh is due or running, or failed: see `error`). */
+  readonly stale: boolean
+  readonly isLoading: false
+  readonly isSuccess: true
+  readonly isError: false
+}
+
 /**
- * What an observer reports, by `status`: `'success'` has `data` and `result`; `'error'` (a load
- * failed and nothing usable is cached, or `select` threw) has `error`; `'loading'` neither yet
- * (with `enabled: false`, until someone else loads the category). The same object until
+ * What an observer reports, by `status` (or `isLoading`, `isSuccess`, `isError`): `'success'` has
+ * `data` and `result`; `'error'` has `error`; `'loading'` neither yet. The same object until
  * something in it changes.
  */
-export type CategoryObserverState<C extends ModelReferenceCategory = ModelReferenceCategory, T = ModelMap<C>> =
-  | (StateBase<C> & {
-      readonly status: 'loading'
-      readonly data: undefined
-      readonly result: undefined
-      readonly error: undefined
-      readonly stale: false
-      readonly isLoading: true
-      readonly isSuccess: false
-      readonly isError: false
-    })
-  | (StateBase<C> & {
-      readonly status: 'error'
-      readonly data: undefined
-      readonly result: undefined
-      readonly error: Error
-      readonly stale: false
-      readonly isLoading: false
-      readonly isSuccess: false
-      readonly isError: true
-    })
-  | (StateBase<C> & {
-      readonly status: 'success'
-      /** `result.models`, or what `select` derived from the result. */
-      readonly data: T
-      readonly result: ModelReferenceResult<C>
-      /** Why the last refresh failed, when the copy is served stale because of it. */
-      readonly error: Error | undefined
-      /** The copy is past its TTL (a refresh is due or running, or failed: see `error`). */
-      readonly stale: boolean
-      readonly isLoading: false
-      readonly isSuccess: true
-      readonly isError: false
-    })
+export type CategoryObserverState<C extends ModelReferenceCategory = ModelReferenceCategory, T = ModelMap<C>> = CategoryObserverLoading<C> | CategoryObserverError<C> | CategoryObserverSuccess<C, T>
 
 /** A listener of an observer: called with the new state after each change. */
 export type CategoryObserverListener<C extends ModelReferenceCategory, T> = (state: CategoryObserverState<C, T>) => void
