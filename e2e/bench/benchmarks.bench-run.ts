@@ -291,7 +291,7 @@ it('benchmarks', async () => {
   out(`The GitHub path adds the converters when it first runs: ${withGithub.minified - upFront.minified} minified bytes, ${withGithub.brotli - upFront.brotli} B brotli (the whole bundle with them: ${withGithub.brotli} B). A first read of providers or of the server's categories or metadata adds the providers' reader and the server's metadata: ${withProviders.minified - upFront.minified} minified bytes, ${withProviders.brotli - upFront.brotli} B brotli.`)
   out()
   const managerQuery = "import { ModelReferenceManager } from './src/index.ts'\nnew ModelReferenceManager().getModelReference('image_generation')"
-  const wholeCore = ['index', 'query/index', 'popular', 'legacy', 'raw', 'convert/text-names', 'convert/index', 'providers/index', 'availability', 'diff/index', 'compat/index'].map((entry) => `export * from './src/${entry}.ts'`).join('\n')
+  const wholeCore = ['index', 'query/index', 'popular', 'legacy', 'raw', 'convert/text-names', 'convert/index', 'providers/index', 'availability', 'diff/index', 'compat/index', 'observer'].map((entry) => `export * from './src/${entry}.ts'`).join('\n')
   const [client, manager, whole] = await Promise.all([
     composition(firstQuery, coreDir, { withoutKy: true }),
     composition(managerQuery, coreDir, { withoutKy: true }),

@@ -13,4 +13,5 @@ export default libraryConfig(['ky', 'valibot'], {
   availability: 'src/availability.ts',
   diff: 'src/diff/index.ts',
   compat: 'src/compat/index.ts',
+  observer: 'src/observer.ts',
 })

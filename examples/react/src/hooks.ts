@@ -1,6 +1,7 @@
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
-import type { CategoryState, ModelMap, ModelReferenceCategory, ModelReferenceClient, ModelReferenceResult, RecordFor } from '@horde-model-reference/core'
+import type { ModelMap, ModelReferenceCategory, ModelReferenceClient, ModelReferenceResult, RecordFor } from '@horde-model-reference/core'
 import { getModelAvailability, type ModelAvailabilityResult } from '@horde-model-reference/core/availability'
+import { createCategoryObserver, type CategoryObserverError, type CategoryObserverLoading, type CategoryObserverSuccess } from '@horde-model-reference/core/observer'
 import { query, type ModelQuery, type QueryFor } from '@horde-model-reference/core/query'
 
 /** What the hooks use of a client (`createModelReferenceClient`) or of the `ModelReferenceManager`. */
@@ -20,11 +21,27 @@ export function ModelReferenceProvider(props: { client: ModelReferenceReader; ch
   return createElement(ClientContext.Provider, { value: props.client }, props.children)
 }
 
-/** Options of {@link useModelReference} and {@link useModel}. */
-export interface UseModelReferenceOptions<C extends ModelReferenceCategory> {
+/** Options of {@link useModelReference} (and, without `select`, of {@link useModel}). */
+export interface UseModelReferenceOptions<C extends ModelReferenceCategory, T = ModelMap<C>> {
   /** The client to read; the {@link ModelReferenceProvider}'s by default. */
   client?: ModelReferenceReader
-  /** Suspend (throw a promise) while nothing is loaded, and throw the error to an error boundary. @default false */
+  /**
+   * `false`: asks the client for nothing (the state is what it has cached, `'loading'` when
+   * nothing); `true` again loads what is missing or stale. @default true
+   */
+  enabled?: boolean
+  /**
+   * Derives `data` from the result: `(result) => Object.keys(result.models)`. Runs again only
+   * for a new result or a new function, so `data` keeps its identity across renders and across a
+   * refresh starting or ending: define it outside the component, or with `useCallback`.
+   * By default `data` is `result.models`.
+   */
+  select?: (result: ModelReferenceResult<C>) => T
+  /**
+   * Suspend (throw a promise) while nothing is loaded, and throw the error to an error boundary.
+   * @deprecated Use {@link useSuspenseModelReference}, whose state is always `'success'`.
+   * @default false
+   */
   suspense?: boolean
   /**
    * The result rendered on the server and during hydration (serialize it from your server).
@@ -33,15 +50,31 @@ export interface UseModelReferenceOptions<C extends ModelReferenceCategory> {
   serverResult?: ModelReferenceResult<C>
 }
 
-/** What {@link useModelReference} returns: the core's {@link CategoryState} plus shortcuts. */
-export type ModelReferenceState<C extends ModelReferenceCategory> = CategoryState<C> & {
-  /** `result.models`, when there is a result. */
-  readonly models: ModelMap<C> | undefined
-  /** The copy is past its TTL (a refresh is running, or failed: see `error`). */
-  readonly stale: boolean
+/** Options of {@link useSuspenseModelReference}: it always loads (no `enabled`). */
+export type UseSuspenseModelReferenceOptions<C extends ModelReferenceCategory, T = ModelMap<C>> = Omit<UseModelReferenceOptions<C, T>, 'enabled' | 'suspense'>
+
+/** What every state of {@link useModelReference} has besides the observer's. */
+export interface ModelReferenceActions {
   /** Fetches now; the component re-renders when the data lands. */
   refresh(): Promise<unknown>
 }
+
+/** The state of {@link useSuspenseModelReference}, and of {@link useModelReference} once loaded. */
+export type ModelReferenceSuccess<C extends ModelReferenceCategory, T = ModelMap<C>> = CategoryObserverSuccess<C, T> &
+  ModelReferenceActions & {
+    /** `result.models`. */
+    readonly models: ModelMap<C>
+  }
+
+/**
+ * What {@link useModelReference} returns: the core observer's state (`status`, `data`, `result`,
+ * `error`, `isFetching`, `stale`, `isLoading`, `isSuccess`, `isError`) plus `models` and
+ * `refresh()`. `status === 'success'` narrows `models` and `data` to defined.
+ */
+export type ModelReferenceState<C extends ModelReferenceCategory, T = ModelMap<C>> =
+  | (CategoryObserverLoading<C> & ModelReferenceActions & { readonly models: undefined })
+  | (CategoryObserverError<C> & ModelReferenceActions & { readonly models: undefined })
+  | ModelReferenceSuccess<C, T>
 
 // Suspense needs the same promise on every render until it settles.
 const pending = new WeakMap<object, Map<string, Promise<unknown>>>()
@@ -60,50 +93,72 @@ function suspend(client: ModelReferenceReader, category: ModelReferenceCategory)
   throw promise
 }
 
-const LOADING = new Map<string, CategoryState>()
-function loadingState(category: ModelReferenceCategory): CategoryState {
-  let state = LOADING.get(category)
-  if (state === undefined) LOADING.set(category, (state = Object.freeze({ status: 'loading', category, result: undefined, error: undefined, isFetching: false })))
-  return state
+// A state that is not a success suspends (loading) or throws its error (to an error boundary).
+function suspendUnlessLoaded<C extends ModelReferenceCategory, T>(state: ModelReferenceState<C, T>, client: ModelReferenceReader): asserts state is ModelReferenceSuccess<C, T> {
+  if (state.status === 'error') throw state.error
+  if (state.status === 'loading') suspend(client, state.category)
+}
+
+function useObserved<C extends ModelReferenceCategory, T>(category: C, options: UseModelReferenceOptions<C, T>, hook: string): [ModelReferenceState<C, T>, ModelReferenceReader] {
+  const client = useClient(options.client, hook)
+  const { enabled = true, select, serverResult } = options
+  // One observer per (client, category). Without listeners it holds nothing (no subscription,
+  // no load), so one React discards needs no cleanup; it unsubscribes and aborts on unmount.
+  const observer = useMemo(() => createCategoryObserver<C, T>(client, category, { enabled, select }), [client, category])
+  const snapshot = useSyncExternalStore(
+    observer.subscribe,
+    // This render's select, applied to the observer after the commit (below): the same snapshot.
+    () => observer.getSnapshotFor({ select }),
+    // A stable snapshot for the server and for hydration: never the live one.
+    () => observer.getServerSnapshot(serverResult, { select }),
+  )
+  useEffect(() => observer.setOptions({ enabled, select }), [observer, enabled, select])
+  const refresh = useCallback(() => client.refresh(category), [client, category])
+  const state = useMemo(() => ({ ...snapshot, models: snapshot.result?.models, refresh }) as ModelReferenceState<C, T>, [snapshot, refresh])
+  return [state, client]
 }
 
 /**
  * A category's records, kept up to date: the component re-renders when new data lands (a
- * refresh, a background revalidation, another tab) and when a load fails. All state lives in
- * the client (`peek`/`subscribe`); the hook only asks it to load what is missing or stale.
- * Server rendering uses `serverResult` (or the loading state) and never fetches.
+ * refresh, a background revalidation, another tab), when a refresh starts or ends and when a
+ * load fails. Built on the core's observer (`@horde-model-reference/core/observer`) with
+ * `useSyncExternalStore`: all data lives in the client; the observer asks it to load what is
+ * missing or stale and aborts that load on unmount. Server rendering uses `serverResult` (or the
+ * loading state) and never fetches. The returned object is the same while nothing in it changed.
  *
  * @example
  * ```tsx
  * const { status, models, stale } = useModelReference('image_generation')
+ * if (status === 'success') return <p>{Object.keys(models).length} models{stale ? ' (stale)' : ''}</p>
+ *
+ * const names = (result: ModelReferenceResult<'image_generation'>) => Object.keys(result.models)
+ * const picked = useModelReference('image_generation', { select: names, enabled: open })
  * ```
  */
-export function useModelReference<C extends ModelReferenceCategory>(category: C, options: UseModelReferenceOptions<C> = {}): ModelReferenceState<C> {
-  const fromContext = useContext(ClientContext)
-  const client = options.client ?? fromContext
-  if (client === null) throw new Error('useModelReference needs a client: render it inside <ModelReferenceProvider client={...}>, or pass { client }.')
-  const subscribe = useCallback((onChange: () => void) => client.subscribe(category, onChange), [client, category])
-  const { serverResult } = options
-  // A stable snapshot for the server and for hydration: never the live one.
-  const serverState = useMemo<CategoryState>(
-    () => (serverResult === undefined ? loadingState(category) : Object.freeze({ status: 'success', category, result: serverResult, error: undefined, isFetching: false })),
-    [serverResult, category],
-  )
-  const state = useSyncExternalStore(
-    subscribe,
-    () => client.peek(category),
-    () => serverState,
-  ) as CategoryState<C>
-  const needsLoad = state.status !== 'success' || state.result.stale
-  useEffect(() => {
-    // A failure is in the client's state (status 'error'); nothing is kept here.
-    if (needsLoad) client.getModelReferenceResult(category).catch(() => undefined)
-  }, [client, category, needsLoad])
-  if (options.suspense === true && state.status !== 'success') {
-    if (state.status === 'error') throw state.error
-    suspend(client, category)
-  }
-  return { ...state, models: state.result?.models, stale: state.result?.stale ?? false, refresh: () => client.refresh(category) }
+export function useModelReference<C extends ModelReferenceCategory, T = ModelMap<C>>(category: C, options: UseModelReferenceOptions<C, T> = {}): ModelReferenceState<C, T> {
+  const [state, client] = useObserved(category, options, 'useModelReference')
+  if (options.suspense === true && options.enabled !== false) suspendUnlessLoaded(state, client)
+  return state
+}
+
+/**
+ * {@link useModelReference} for a `<Suspense>` boundary: suspends while nothing is loaded and
+ * throws a load's error to the nearest error boundary, so its state is always `'success'`,
+ * `models` and `data` always defined. A stale copy is returned at once and refreshed behind it.
+ *
+ * @example
+ * ```tsx
+ * function Count() {
+ *   const { models } = useSuspenseModelReference('image_generation')
+ *   return <p>{Object.keys(models).length} models</p>
+ * }
+ * // <ErrorBoundary><Suspense fallback={<p>Loading…</p>}><Count /></Suspense></ErrorBoundary>
+ * ```
+ */
+export function useSuspenseModelReference<C extends ModelReferenceCategory, T = ModelMap<C>>(category: C, options: UseSuspenseModelReferenceOptions<C, T> = {}): ModelReferenceSuccess<C, T> {
+  const [state, client] = useObserved(category, { ...options, enabled: true }, 'useSuspenseModelReference')
+  suspendUnlessLoaded(state, client)
+  return state
 }
 
 /** What {@link useModel} returns: the category's state plus the one record (or `undefined`). */
@@ -119,10 +174,11 @@ export type ModelState<C extends ModelReferenceCategory> = ModelReferenceState<C
  * const { model } = useModel('image_generation', 'AlbedoBase XL (SDXL)')
  * ```
  */
-export function useModel<C extends ModelReferenceCategory>(category: C, name: string, options?: UseModelReferenceOptions<C>): ModelState<C> {
-  const state = useModelReference(category, options)
+export function useModel<C extends ModelReferenceCategory>(category: C, name: string, options?: Omit<UseModelReferenceOptions<C>, 'select'>): ModelState<C> {
+  const state = useModelReference(category, { ...options, select: undefined })
   const models = state.models as Readonly<Record<string, RecordFor<C>>> | undefined
-  return { ...state, model: models !== undefined && Object.prototype.hasOwnProperty.call(models, name) ? models[name] : undefined }
+  const model = models !== undefined && Object.prototype.hasOwnProperty.call(models, name) ? models[name] : undefined
+  return useMemo(() => ({ ...state, model }), [state, model])
 }
 
 function useClient(client: ModelReferenceReader | undefined, hook: string): ModelReferenceReader {

@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
-import { Component, Suspense, type ReactNode } from 'react'
+import { Component, Suspense, useState, type ReactNode } from 'react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createModelReferenceClient, type FetchFunction } from '@horde-model-reference/core'
+import { createModelReferenceClient, type FetchFunction, type ModelReferenceResult } from '@horde-model-reference/core'
 import { fixtureText } from '../../../e2e/fixtures.js'
-import { ModelReferenceProvider, useModel, useModelReference } from '../src/hooks.js'
+import { ModelReferenceProvider, useModel, useModelReference, useSuspenseModelReference, type ModelReferenceState } from '../src/hooks.js'
 
 // An injected fetch serving the fixtures keeps these unit tests fast and free of happy-dom's
 // CORS emulation; real Chromium runs the demo app against the loopback server (e2e/).
@@ -210,5 +210,163 @@ describe('useModel', () => {
     )
     await screen.findByText('AlbedoBase XL (SDXL): stable_diffusion_xl')
     expect(screen.getByText('no such model')).toBeTruthy()
+  })
+})
+
+class Boundary extends Component<{ children: ReactNode }, { error?: Error }> {
+  override state: { error?: Error } = {}
+  static getDerivedStateFromError(error: Error) {
+    return { error }
+  }
+  override render() {
+    return this.state.error ? <p>caught: {this.state.error.name}</p> : this.props.children
+  }
+}
+
+describe('useModelReference options', () => {
+  it('enabled: false asks for nothing until enabled', async () => {
+    const fetch = fixtureFetch()
+    function Deferred() {
+      const [enabled, setEnabled] = useState(false)
+      const { status, models, isFetching } = useModelReference('image_generation', { enabled })
+      return (
+        <>
+          <button onClick={() => setEnabled(true)}>open</button>
+          <p>{status === 'success' ? `${Object.keys(models).length} models` : `${status}${isFetching ? ' fetching' : ''}`}</p>
+        </>
+      )
+    }
+    render(
+      <ModelReferenceProvider client={client(fetch)}>
+        <Deferred />
+      </ModelReferenceProvider>,
+    )
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    })
+    expect(screen.getByText('loading')).toBeTruthy()
+    expect(fetch.calls).toEqual([])
+    act(() => screen.getByText('open').click())
+    await screen.findByText('161 models')
+    expect(fetch.calls).toHaveLength(1)
+  })
+
+  it('select: the derived data keeps its identity across re-renders and while a refresh runs; isFetching is true meanwhile', async () => {
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    let gated = false
+    const base = fixtureFetch()
+    const fetch = (async (request: Request) => {
+      if (gated) await gate
+      return base(request)
+    }) as FetchFunction
+    const shared = client(fetch)
+    const calls: ModelReferenceResult<'image_generation'>[] = []
+    const names = (result: ModelReferenceResult<'image_generation'>): string[] => (calls.push(result), Object.keys(result.models).sort())
+    const seen: ModelReferenceState<'image_generation', string[]>[] = []
+    let rerender!: () => void
+    function Names() {
+      const [, setTick] = useState(0)
+      rerender = () => setTick((tick) => tick + 1)
+      const state = useModelReference('image_generation', { select: names })
+      seen.push(state)
+      return <p>{state.status === 'success' ? `${state.data.length} names${state.isFetching ? ' refreshing' : ''}` : state.status}</p>
+    }
+    render(
+      <ModelReferenceProvider client={shared}>
+        <Names />
+      </ModelReferenceProvider>,
+    )
+    await screen.findByText('161 names')
+    const loaded = seen[seen.length - 1]!
+    act(() => rerender())
+    act(() => rerender())
+    // Re-renders with nothing new: the same state object, the same data, no select call.
+    expect(seen[seen.length - 1]).toBe(loaded)
+    expect(calls).toHaveLength(1)
+
+    gated = true
+    let refreshed!: Promise<unknown>
+    act(() => {
+      refreshed = shared.refresh('image_generation')
+    })
+    await screen.findByText('161 names refreshing')
+    const refreshing = seen[seen.length - 1]!
+    expect(refreshing.isFetching).toBe(true)
+    expect(refreshing.data).toBe(loaded.data)
+    expect(calls).toHaveLength(1)
+    open()
+    await act(async () => {
+      await refreshed
+    })
+    await screen.findByText('161 names')
+    // The refresh landed a new result (a new fetchedAt): select ran once more for it.
+    const after = seen[seen.length - 1]!
+    expect(after.result === loaded.result ? 1 : 2).toBe(calls.length)
+  })
+
+  it('select: a new function derives again', async () => {
+    function Picked({ reverse }: { reverse: boolean }) {
+      const { data } = useModelReference('blip', { select: reverse ? reversed : forward })
+      return <p>{data?.join(',') ?? 'none'}</p>
+    }
+    const forward = (result: ModelReferenceResult<'blip'>) => Object.keys(result.models)
+    const reversed = (result: ModelReferenceResult<'blip'>) => Object.keys(result.models).reverse()
+    const shared = client(fixtureFetch())
+    const view = render(
+      <ModelReferenceProvider client={shared}>
+        <Picked reverse={false} />
+      </ModelReferenceProvider>,
+    )
+    await screen.findByText('BLIP,BLIP_Large')
+    view.rerender(
+      <ModelReferenceProvider client={shared}>
+        <Picked reverse />
+      </ModelReferenceProvider>,
+    )
+    expect(screen.getByText('BLIP_Large,BLIP')).toBeTruthy()
+  })
+})
+
+describe('useSuspenseModelReference', () => {
+  function Loaded() {
+    const { models, data, status } = useSuspenseModelReference('image_generation')
+    return <p>{`${status}: ${Object.keys(models).length}/${Object.keys(data).length}`}</p>
+  }
+
+  it('suspends while loading, then renders defined data', async () => {
+    render(
+      <ModelReferenceProvider client={client(fixtureFetch())}>
+        <Suspense fallback={<p>suspended</p>}>
+          <Loaded />
+        </Suspense>
+      </ModelReferenceProvider>,
+    )
+    expect(screen.getByText('suspended')).toBeTruthy()
+    await screen.findByText('success: 161/161')
+  })
+
+  it('renders a cached copy at once, and throws a failed load to the error boundary', async () => {
+    const shared = client(fixtureFetch())
+    await shared.getModelReference('image_generation')
+    render(
+      <ModelReferenceProvider client={shared}>
+        <Loaded />
+      </ModelReferenceProvider>,
+    )
+    expect(screen.getByText('success: 161/161')).toBeTruthy()
+    cleanup()
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {})
+    render(
+      <ModelReferenceProvider client={client(fixtureFetch({ fail: true }))}>
+        <Boundary>
+          <Suspense fallback={<p>suspended</p>}>
+            <Loaded />
+          </Suspense>
+        </Boundary>
+      </ModelReferenceProvider>,
+    )
+    await screen.findByText('caught: SourcesUnavailableError')
+    quiet.mockRestore()
   })
 })

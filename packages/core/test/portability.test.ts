@@ -61,7 +61,7 @@ describe('core has no Node APIs', () => {
     globalThis.fetch = (() => calls.push('fetch')) as never
     globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => (calls.push('setTimeout'), realSetTimeout(...args))) as never
     try {
-      for (const entry of ['index', 'query', 'popular', 'legacy', 'raw', 'text-names', 'convert', 'providers', 'availability', 'diff', 'compat']) await import(join(packageDir, `dist/${entry}.js`) + '?fresh')
+      for (const entry of ['index', 'query', 'popular', 'legacy', 'raw', 'text-names', 'convert', 'providers', 'availability', 'diff', 'compat', 'observer']) await import(join(packageDir, `dist/${entry}.js`) + '?fresh')
     } finally {
       globalThis.fetch = realFetch
       globalThis.setTimeout = realSetTimeout
