@@ -44,8 +44,11 @@ export interface UseModelReferenceOptions<C extends ModelReferenceCategory, T = 
    */
   suspense?: boolean
   /**
-   * The result rendered on the server and during hydration (serialize it from your server).
-   * Without it, server rendering shows the loading state. Pass the same object on every render.
+   * The result rendered on the server and during hydration. Without it, the copy the client
+   * holds when the component first renders is used (so a server's client that has read renders
+   * it, and a browser client hydrated with the server's snapshot, `initialData`, hydrates to the
+   * same markup with no loading state); with neither, the loading state. Pass the same object on
+   * every render.
    */
   serverResult?: ModelReferenceResult<C>
 }
@@ -105,12 +108,18 @@ function useObserved<C extends ModelReferenceCategory, T>(category: C, options: 
   // One observer per (client, category). Without listeners it holds nothing (no subscription,
   // no load), so one React discards needs no cleanup; it unsubscribes and aborts on unmount.
   const observer = useMemo(() => createCategoryObserver<C, T>(client, category, { enabled, select }), [client, category])
+  // What the server rendered: `serverResult`, else the copy the client held when this component
+  // first rendered (a server's client that has read; in the browser, a snapshot hydrated before
+  // hydrateRoot, or the initialData option). Then hydration renders what the server rendered:
+  // no loading state, and no request while that copy is fresh.
+  const held = useMemo(() => client.peek(category).result as ModelReferenceResult<C> | undefined, [client, category])
+  const initial = serverResult ?? held
   const snapshot = useSyncExternalStore(
     observer.subscribe,
     // This render's select, applied to the observer after the commit (below): the same snapshot.
     () => observer.getSnapshotFor({ select }),
     // A stable snapshot for the server and for hydration: never the live one.
-    () => observer.getServerSnapshot(serverResult, { select }),
+    () => observer.getServerSnapshot(initial, { select }),
   )
   useEffect(() => observer.setOptions({ enabled, select }), [observer, enabled, select])
   const refresh = useCallback(() => client.refresh(category), [client, category])
