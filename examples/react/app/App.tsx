@@ -69,12 +69,12 @@ export function App() {
   const canPick = live.status === 'success' && live.availability.models.some((m) => m.available && shownNames.has(m.name))
 
   if (status === 'loading') return <p id="status">Loading image models…</p>
-  if (status === 'error') return <p id="status" role="alert">Could not load the model reference: {String((error as Error)?.message ?? error)}</p>
+  if (status === 'error') return <p id="status" role="alert">Could not load the model reference: {error.message}</p>
   return (
     <main>
       <h1>Model picker</h1>
-      <p id="status" data-source={result?.source} data-stale={String(stale)}>
-        {all.length} image models from {result?.source}
+      <p id="status" data-source={result.source} data-stale={String(stale)}>
+        {all.length} image models from {result.source}
         {stale ? ' (stale, refreshing)' : ''}
       </p>
       <LiveStatus live={live} />
