@@ -19,25 +19,25 @@ export default [
     path: 'packages/core/dist/index.js',
     import: '{ createModelReferenceClient }',
     modifyEsbuildConfig: withoutLazyChunks,
-    limit: '23.5 KB',
+    limit: '24.1 KB',
   },
   {
     name: 'first query: new ModelReferenceManager().getModelReference()',
     path: 'packages/core/dist/index.js',
     import: '{ ModelReferenceManager }',
     modifyEsbuildConfig: withoutLazyChunks,
-    limit: '23.95 KB',
+    limit: '24.55 KB',
   },
   {
     name: 'whole core: every entry point, the GitHub converters included',
     path: 'scripts/size/whole-core.js',
     import: '*',
-    limit: '45.5 KB',
+    limit: '46.1 KB',
   },
   {
     name: 'script-tag IIFE (core, IndexedDB, ky, valibot, idb-keyval)',
     path: 'packages/browser/dist/horde-model-reference.iife.js',
-    limit: '45.65 KB',
+    limit: '46.3 KB',
   },
   {
     name: 'IndexedDB adapter, with idb-keyval',
@@ -71,6 +71,6 @@ export default [
     path: 'examples/react/dist/hooks.js',
     import: '*',
     ignore: ['react', '@horde-model-reference/core'],
-    limit: '1.36 KB',
+    limit: '1.4 KB',
   },
 ]
