@@ -2,7 +2,7 @@ import { createCrossContext, type CrossContext } from './cache/cross-context.js'
 import type { CategoryEnvelope } from './cache/envelope.js'
 import { checkForeignEnvelope, createPersistence, type Persistence } from './cache/persistence.js'
 import { abortable } from './abort.js'
-import { FUTURE_TOLERANCE_MS, isFresh, isUsable, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
+import { FUTURE_TOLERANCE_MS, isFresh, isUsable, isWithinMaxStale, Query, type Freshness, type QueryAction, type QueryConfig, type QueryState } from './cache/query.js'
 import {
   CategoryView,
   freezeResult,
@@ -414,42 +414,72 @@ export class ModelReferenceClient {
    * @throws {TypeError} when `snapshot` is not a snapshot (another format, not an object).
    */
   hydrate(snapshot: ModelReferenceSnapshot, options: HydrateOptions = {}): HydrateReport {
-    const value = snapshot as unknown as Record<string, unknown> | null
-    if (typeof value !== 'object' || value === null || value.format !== SNAPSHOT_FORMAT || typeof value.categories !== 'object' || value.categories === null) {
-      throw new TypeError(`hydrate() takes a snapshot from dehydrate() (format "${SNAPSHOT_FORMAT}"), not ${value === null ? 'null' : typeof value === 'object' ? `an object of format ${JSON.stringify(value.format)}` : typeof value}.`)
+    if (this.#disposed !== undefined) throw this.#disposed
+    let format: unknown
+    let categories: unknown
+    let ownFlag: unknown
+    try {
+      const value = snapshot as unknown as Record<string, unknown>
+      ;({ format, categories, lastResort: ownFlag } = value)
+    } catch {
+      // A getter that throws, a revoked proxy: not a snapshot.
     }
-    const lastResort = options.lastResort ?? value.lastResort === true
-    const categories = value.categories as Record<string, unknown>
+    if (typeof snapshot !== 'object' || snapshot === null || format !== SNAPSHOT_FORMAT || typeof categories !== 'object' || categories === null) {
+      throw new TypeError(`hydrate() takes a snapshot from dehydrate() (format "${SNAPSHOT_FORMAT}"), not ${snapshot === null ? 'null' : typeof snapshot === 'object' ? `an object of format ${JSON.stringify(format) ?? String(format)}` : typeof snapshot}.`)
+    }
+    if (options.lastResort !== undefined && typeof options.lastResort !== 'boolean') throw new TypeError('hydrate(): lastResort must be true or false.')
+    const lastResort = options.lastResort ?? ownFlag === true
     const installed: FetchableCategory[] = []
     const skipped: { category: string; reason: string }[] = []
     const now = Date.now()
-    for (const key of Object.keys(categories)) {
-      const category = key as FetchableCategory
-      const entry = categories[key] as { fetchedAt?: unknown; records?: unknown } | null
-      if (!FETCHABLE.includes(category)) skipped.push({ category: key, reason: 'not a category this client fetches' })
-      else if (typeof entry?.fetchedAt === 'number' && entry.fetchedAt > now + FUTURE_TOLERANCE_MS) skipped.push({ category: key, reason: 'dated in the future' })
-      else if (typeof entry?.records === 'object' && entry.records !== null && Object.keys(entry.records).length > MAX_SNAPSHOT_RECORDS) skipped.push({ category: key, reason: `more than ${MAX_SNAPSHOT_RECORDS} records` })
+    let keys: string[] = []
+    try {
+      keys = Object.keys(categories)
+    } catch {
+      throw new TypeError('hydrate(): the snapshot\'s categories cannot be listed.')
+    }
+    for (const key of keys) {
+      let reason: string
+      try {
+        reason = this.#hydrateOne(key, (categories as Record<string, unknown>)[key], lastResort, now)
+      } catch (error) {
+        // Whatever a hostile snapshot does (getters, proxies, cycles): that category is skipped.
+        reason = `unreadable (${error instanceof Error ? error.message : String(error)})`
+      }
+      if (reason === '') installed.push(key as FetchableCategory)
       else {
-        const checked = checkForeignEnvelope(category, entry, this.#emit, 'snapshot')
-        if (typeof checked === 'string') {
-          skipped.push({ category: key, reason: checked })
-          continue
-        }
-        const { query } = this.#entry(category)
-        const before = query.state
-        const copy = { value: shareRecords(before.copy?.value, checked), fetchedAt: checked.fetchedAt, origin: 'snapshot', ...(lastResort && { lastResort: true }) }
-        query.dispatch({ type: 'restore', copy, at: now })
-        if (query.state === before) skipped.push({ category: key, reason: 'a copy as new or newer is held' })
-        else {
-          installed.push(category)
-          // A copy stored since (another tab, an earlier visit) may be newer: the newer one wins.
-          void this.#persistence.read(category).then((stored) => {
-            if (stored !== undefined) query.dispatch({ type: 'restore', copy: { value: shareRecords(query.state.copy?.value, stored), fetchedAt: stored.fetchedAt, origin: 'storage' }, at: Date.now() })
-          })
-        }
+        skipped.push({ category: key, reason })
+        // Reported, so that a snapshot given as initialData never fails silently.
+        this.#emit({ type: 'issues', category: (FETCHABLE.includes(key as FetchableCategory) ? key : 'miscellaneous') as FetchableCategory, source: 'snapshot', issues: [Object.freeze({ category: key as FetchableCategory, severity: 'error', key, path: '', message: `the snapshot's copy was not installed: ${reason}` })] })
       }
     }
     return Object.freeze({ installed: Object.freeze(installed), skipped: Object.freeze(skipped) })
+  }
+
+  // One category of a snapshot: '' when installed, else why not.
+  #hydrateOne(key: string, entry: unknown, lastResort: boolean, now: number): string {
+    const category = key as FetchableCategory
+    if (!FETCHABLE.includes(category)) return 'not a category this client fetches'
+    const fetchedAt = (entry as { fetchedAt?: unknown } | null)?.fetchedAt
+    if (typeof fetchedAt === 'number' && fetchedAt > now + FUTURE_TOLERANCE_MS) return 'dated in the future'
+    if (typeof fetchedAt === 'number' && !lastResort && !isWithinMaxStale({ value: undefined, fetchedAt, origin: 'snapshot' }, this.#freshness, now)) return 'older than ttlSeconds + maxStaleSeconds (and not a last resort)'
+    const records = (entry as { records?: unknown } | null)?.records
+    if (typeof records === 'object' && records !== null && Object.keys(records).length > MAX_SNAPSHOT_RECORDS) return `more than ${MAX_SNAPSHOT_RECORDS} records`
+    const checked = checkForeignEnvelope(category, entry, this.#emit, 'snapshot')
+    if (typeof checked === 'string') return checked
+    const { query } = this.#entry(category)
+    const before = query.state
+    // A date a little ahead (a server's clock): which copy is newer cannot be told, so it never
+    // replaces one; alone, it counts from now, never fresh for longer than the TTL.
+    const ahead = checked.fetchedAt > now
+    if (ahead && before.copy !== undefined) return 'dated in the future while a copy is held'
+    const copy = { value: shareRecords(before.copy?.value, checked), fetchedAt: ahead ? now : checked.fetchedAt, origin: 'snapshot', ...(lastResort && { lastResort: true }) }
+    query.dispatch({ type: 'restore', copy, at: now })
+    if (query.state === before) return 'a copy as new or newer is held'
+    // A copy stored since (another tab, an earlier visit) may be newer: the next read waits for
+    // this storage read, and the newer copy wins.
+    void query.restore(undefined, true)
+    return ''
   }
 
   /** Like {@link getModel}, but `null` when the model or the category's data cannot be had. */

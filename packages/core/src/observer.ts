@@ -83,8 +83,10 @@ export type CategoryObserverListener<C extends ModelReferenceCategory, T> = (sta
  * `select`, and the loads the reader needs. Bind it to any UI framework with `subscribe` and
  * `getSnapshot` (React's `useSyncExternalStore`, a Svelte store, a Vue `shallowRef`).
  *
- * While it has listeners it asks the client to load the category when the copy is missing or
- * goes stale (one load at a time; a load that fails is not retried until the copy changes or the
+ * While it has listeners it asks the client to load the category when the copy is missing, or
+ * stale when the client tells of a change (an invalidation, a failed refresh). No timer runs: the
+ * TTL running out alone is noticed at the next change, subscription or `setOptions` (a page open
+ * for hours calls `client.refresh` now and then, or reads with `staleWhileRevalidate`) (one load at a time; a load that fails is not retried until the copy changes or the
  * observer is enabled or subscribed again). When the last listener leaves (or on `destroy()`) it
  * aborts its load: the request goes on only while another reader waits for it. Without
  * listeners it holds nothing: no timer, no subscription.

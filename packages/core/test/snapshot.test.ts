@@ -168,3 +168,67 @@ describe('a snapshot as the last resort', () => {
     await expect(refused.getModelReferenceResult('image_generation')).rejects.toThrow()
   })
 })
+
+describe('what a review of hydrate found', () => {
+  it('getters that throw and proxies skip their category (reported), never throw; initialData survives them', async () => {
+    const snapshot = await serverSnapshot()
+    const good = snapshot.categories.image_generation!
+    const categories: Record<string, unknown> = {
+      image_generation: good,
+      text_generation: Object.defineProperty({ ...good, category: 'text_generation' }, 'fetchedAt', { get: () => { throw new Error('boom getter') }, enumerable: true }),
+      clip: { ...good, category: 'clip', records: new Proxy({}, { ownKeys: () => { throw new Error('boom keys') } }) },
+    }
+    Object.defineProperty(categories, 'esrgan', { get: () => { throw new Error('boom entry') }, enumerable: true })
+    const hostile = { format: SNAPSHOT_FORMAT, createdAt: 0, categories } as unknown as ModelReferenceSnapshot
+    const events: string[] = []
+    const client = ctx.client({ initialData: hostile, onEvent: (e) => e.type === 'issues' && e.source === 'snapshot' && events.push(e.issues[0]!.key) })
+    expect(client.peek('image_generation').status).toBe('success')
+    const report = ctx.client().hydrate(hostile)
+    expect(report.installed).toEqual(['image_generation'])
+    expect(report.skipped.map((s) => s.category).sort()).toEqual(['clip', 'esrgan', 'text_generation'])
+    expect(events.sort()).toEqual(expect.arrayContaining(['clip', 'esrgan', 'text_generation']))
+    const revoked = Proxy.revocable({}, {})
+    revoked.revoke()
+    expect(() => ctx.client().hydrate(revoked.proxy as never)).toThrow(TypeError)
+  })
+
+  it('a copy older than ttlSeconds + maxStaleSeconds is skipped unless it is a last resort; lastResort must be a boolean', async () => {
+    const snapshot = await serverSnapshot()
+    advance(8 * 24 * 3600)
+    expect(ctx.client().hydrate(snapshot).skipped).toEqual([{ category: 'image_generation', reason: 'older than ttlSeconds + maxStaleSeconds (and not a last resort)' }])
+    expect(ctx.client().hydrate(snapshot, { lastResort: true }).installed).toEqual(['image_generation'])
+    expect(() => ctx.client().hydrate(snapshot, { lastResort: 'no' as never })).toThrow(TypeError)
+  })
+
+  it('the first read after a hydration waits for the storage, and a fresher stored copy wins with no request', async () => {
+    const snapshot = await serverSnapshot()
+    advance(200)
+    const storage = createMemoryStorage()
+    await ctx.client({ storage }).getModelReference('image_generation')
+    const before = ctx.server.requests.length
+    const client = ctx.client({ storage })
+    client.hydrate(snapshot, { lastResort: true })
+    const result = await client.getModelReferenceResult('image_generation')
+    expect(result.source).toBe('storage')
+    expect(result.stale).toBe(false)
+    expect(ctx.server.requests.length).toBe(before)
+  })
+
+  it('a snapshot dated a little ahead never replaces a held copy, and alone counts from now', async () => {
+    const snapshot = await serverSnapshot()
+    const ahead = JSON.parse(JSON.stringify({ ...snapshot, categories: { image_generation: { ...snapshot.categories.image_generation, fetchedAt: Date.now() + 59_000 } } }))
+    const held = ctx.client()
+    await held.getModelReference('image_generation')
+    expect(held.hydrate(ahead).skipped[0]?.reason).toBe('dated in the future while a copy is held')
+    const alone = ctx.client()
+    expect(alone.hydrate(ahead).installed).toEqual(['image_generation'])
+    expect(alone.peek('image_generation').result!.fetchedAt).toBeLessThanOrEqual(Date.now())
+  })
+
+  it('hydrate after dispose throws the disposal', async () => {
+    const snapshot = await serverSnapshot()
+    const client = ctx.client()
+    client.dispose()
+    expect(() => client.hydrate(snapshot)).toThrow(/disposed/)
+  })
+})

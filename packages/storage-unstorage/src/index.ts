@@ -23,6 +23,10 @@ export const DENO_KV_MAX_VALUE_LENGTH = 32_000
 
 // What a value split into parts is stored as: this marker, then JSON. A JSON text never starts with `~`.
 const PARTS_MARKER = '~parts:'
+// The ids this adapter writes (base-36 time and randomness), and the most parts a value may have
+// (10 000 parts of the largest length Deno KV takes: over 300 MB).
+const PART_ID = /^[a-z0-9]{1,32}$/
+const MAX_PARTS = 10_000
 
 interface Parts {
   readonly id: string
@@ -121,20 +125,37 @@ export function createUnstorageStorage(storage: Storage, options: UnstorageStora
   const valueKey = (key: string): string => `${prefix}:v:${encodeKey(key)}`
   const partKey = (id: string, index: number): string => `${prefix}:p:${id}:${index}`
 
+  // What a parts marker names, checked: a stored value is foreign data (a hostile count must not
+  // make the adapter allocate or ask for millions of parts).
+  function partsOf(raw: string): Parts {
+    const parts = JSON.parse(raw.slice(PARTS_MARKER.length)) as Partial<Parts> | null
+    if (typeof parts !== 'object' || parts === null || typeof parts.id !== 'string' || !PART_ID.test(parts.id) || !Number.isInteger(parts.count) || parts.count! < 1 || parts.count! > MAX_PARTS) {
+      throw new TypeError('unstorage: a stored value names its parts wrongly (not written by this adapter)')
+    }
+    return parts as Parts
+  }
+
+  // The previous value's parts, for cleanup after a write or a delete: best effort, so that a value
+  // that cannot be read (corrupt bytes, a foreign marker, a failing read) never blocks replacing it.
+  async function previousParts(key: string): Promise<Parts | undefined> {
+    try {
+      const raw = text(await storage.getItemRaw(valueKey(key)))
+      return raw?.startsWith(PARTS_MARKER) ? partsOf(raw) : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  const removeAll = (parts: Parts | undefined): Promise<unknown> =>
+    parts === undefined ? Promise.resolve() : Promise.all(Array.from({ length: parts.count }, (_, i) => storage.removeItem(partKey(parts.id, i))))
+
   async function readParts(raw: string): Promise<string> {
-    const parts = JSON.parse(raw.slice(PARTS_MARKER.length)) as Parts
+    const parts = partsOf(raw)
     const texts = await Promise.all(Array.from({ length: parts.count }, (_, i) => storage.getItemRaw(partKey(parts.id, i)).then(text)))
     if (texts.some((t) => t === undefined)) throw new Error(`unstorage: a part of a stored value is missing (${parts.id})`)
     return texts.join('')
   }
 
-  async function removeParts(key: string): Promise<void> {
-    const raw = text(await storage.getItemRaw(valueKey(key)))
-    if (raw?.startsWith(PARTS_MARKER)) {
-      const parts = JSON.parse(raw.slice(PARTS_MARKER.length)) as Parts
-      await Promise.all(Array.from({ length: parts.count }, (_, i) => storage.removeItem(partKey(parts.id, i))))
-    }
-  }
 
   return {
     async get(key) {
@@ -147,7 +168,7 @@ export function createUnstorageStorage(storage: Storage, options: UnstorageStora
       const json = JSON.stringify(value)
       if (json === undefined) throw new TypeError('createUnstorageStorage: the value is not JSON')
       const ttl = Number.isFinite(retentionSeconds) ? { ttl: Math.max(1, Math.ceil(retentionSeconds)) } : {}
-      const previous = text(await storage.getItemRaw(valueKey(key)))
+      const previous = await previousParts(key)
       if (json.length <= maxLength) {
         await storage.setItemRaw(valueKey(key), json, ttl)
       } else {
@@ -164,14 +185,13 @@ export function createUnstorageStorage(storage: Storage, options: UnstorageStora
         await Promise.all(texts.map((t, i) => storage.setItemRaw(partKey(id, i), t, ttl)))
         await storage.setItemRaw(valueKey(key), PARTS_MARKER + JSON.stringify({ id, count: texts.length } satisfies Parts), ttl)
       }
-      if (previous?.startsWith(PARTS_MARKER)) {
-        const parts = JSON.parse(previous.slice(PARTS_MARKER.length)) as Parts
-        await Promise.all(Array.from({ length: parts.count }, (_, i) => storage.removeItem(partKey(parts.id, i))))
-      }
+      // The written value no longer names them: removing them is cleanup, never a failed write.
+      await removeAll(previous).catch(() => undefined)
     },
     async delete(key) {
-      await removeParts(key)
+      const previous = await previousParts(key)
       await storage.removeItem(valueKey(key))
+      await removeAll(previous).catch(() => undefined)
     },
     async clear() {
       // One key at a time rather than storage.clear(prefix): the memory driver's clear() ignores the base and empties everything.

@@ -207,6 +207,8 @@ export class Query<T> {
     this.#throwIfDisposed()
     // With a load already running, join it: storage was asked when it started.
     if (this.#state.copy === undefined && this.#inflight === undefined) await this.restore(signal)
+    // A storage read started beside a copy (after a hydration) is waited for: it may be newer.
+    else if (this.#restoring !== undefined) await abortable(this.#restoring, signal)
     this.#throwIfDisposed()
     const state = this.#state
     const { freshness } = this.config
@@ -246,9 +248,9 @@ export class Query<T> {
   }
 
   /** Reads the copy kept elsewhere when there is none here; concurrent callers share one read, and nothing about it is remembered. */
-  restore(signal?: AbortSignal): Promise<void> {
+  restore(signal?: AbortSignal, evenWithCopy = false): Promise<void> {
     const { restore } = this.config
-    if (restore === undefined || this.#state.copy !== undefined) return Promise.resolve()
+    if (restore === undefined || (this.#state.copy !== undefined && !evenWithCopy)) return Promise.resolve()
     this.#restoring ??= restore()
       .then((copy) => {
         if (copy !== undefined) this.dispatch({ type: 'restore', copy, at: Date.now() })
