@@ -19,25 +19,25 @@ export default [
     path: 'packages/core/dist/index.js',
     import: '{ createModelReferenceClient }',
     modifyEsbuildConfig: withoutLazyChunks,
-    limit: '24.1 KB',
+    limit: '24.3 KB',
   },
   {
     name: 'first query: new ModelReferenceManager().getModelReference()',
     path: 'packages/core/dist/index.js',
     import: '{ ModelReferenceManager }',
     modifyEsbuildConfig: withoutLazyChunks,
-    limit: '24.55 KB',
+    limit: '24.75 KB',
   },
   {
     name: 'whole core: every entry point, the GitHub converters included',
     path: 'scripts/size/whole-core.js',
     import: '*',
-    limit: '46.1 KB',
+    limit: '46.3 KB',
   },
   {
     name: 'script-tag IIFE (core, IndexedDB, ky, valibot, idb-keyval)',
     path: 'packages/browser/dist/horde-model-reference.iife.js',
-    limit: '46.3 KB',
+    limit: '46.55 KB',
   },
   {
     name: 'IndexedDB adapter, with idb-keyval',
@@ -58,7 +58,7 @@ export default [
     path: 'packages/storage-unstorage/dist/index.js',
     import: '*',
     ignore: ['@horde-model-reference/core', 'unstorage'],
-    limit: '1.3 KB',
+    limit: '1.45 KB',
   },
   {
     name: 'observer: createCategoryObserver (core/observer), alone',
