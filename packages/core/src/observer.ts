@@ -83,10 +83,10 @@ export type CategoryObserverListener<C extends ModelReferenceCategory, T> = (sta
  * `select`, and the loads the reader needs. Bind it to any UI framework with `subscribe` and
  * `getSnapshot` (React's `useSyncExternalStore`, a Svelte store, a Vue `shallowRef`).
  *
- * While it has listeners it asks the client to load the category when the copy is missing, or
- * stale when the client tells of a change (an invalidation, a failed refresh). No timer runs: the
- * TTL running out alone is noticed at the next change, subscription or `setOptions` (a page open
- * for hours calls `client.refresh` now and then, or reads with `staleWhileRevalidate`) (one load at a time; a load that fails is not retried until the copy changes or the
+ * While it has listeners it asks the client to load the category when the copy is missing or
+ * goes stale: an invalidation or a failed refresh the client tells of, or its TTL running out (a
+ * timer for that moment, only while it has listeners, unref'd in Node, needing the client's
+ * `options.ttlSeconds`) (one load at a time; a load that fails is not retried until the copy changes or the
  * observer is enabled or subscribed again). When the last listener leaves (or on `destroy()`) it
  * aborts its load: the request goes on only while another reader waits for it. Without
  * listeners it holds nothing: no timer, no subscription.
@@ -104,6 +104,8 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
   // The last state needed a load (a load is asked for when this becomes true).
   #needed = false
   #destroyed = false
+  // Fires when the copy's TTL runs out, while the observer has listeners (then it loads again).
+  #timer: ReturnType<typeof setTimeout> | undefined
   // The last state told to the listeners.
   #told: CategoryObserverState<C, T> | undefined
   // Per select function (or NO_SELECT): what it gave for which result, and the last snapshot.
@@ -162,11 +164,13 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
       this.#unsubscribe = this.#client.subscribe(this.category, (state) => this.#changed(state))
       this.#needed = needsLoad(this.#client.peek(this.category))
       this.#request(false)
+      this.#watchTtl()
     }
     return () => {
       if (!this.#listeners.delete(listener) || this.#listeners.size > 0) return
       this.#unsubscribe?.()
       this.#unsubscribe = undefined
+      this.#stopTtl()
       // After this task's other work: a framework that resubscribes at once (React's StrictMode)
       // keeps the load it started.
       queueMicrotask(() => {
@@ -186,10 +190,13 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
       const enabled = options.enabled ?? true
       const enabling = enabled && !this.#enabled
       this.#enabled = enabled
-      if (!enabled) this.#abort()
-      else if (enabling && this.#unsubscribe !== undefined) {
+      if (!enabled) {
+        this.#abort()
+        this.#stopTtl()
+      } else if (enabling && this.#unsubscribe !== undefined) {
         this.#needed = needsLoad(this.#client.peek(this.category))
         this.#request(false)
+        this.#watchTtl()
       }
     }
     if (this.#unsubscribe !== undefined) this.#tell(this.getSnapshot())
@@ -202,6 +209,7 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
     this.#unsubscribe?.()
     this.#unsubscribe = undefined
     this.#abort()
+    this.#stopTtl()
   }
 
   #changed(state: CategoryState<C>): void {
@@ -209,7 +217,33 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
     const rising = needed && !this.#needed
     this.#needed = needed
     if (rising) this.#request(true)
+    this.#watchTtl()
     this.#tell(this.#derive(state, this.#select))
+  }
+
+  // While someone listens and the copy is fresh: a timer for the moment its TTL runs out, so that
+  // a page open for hours still refreshes. Unref'd where it can be (Node): it never keeps a process alive.
+  #watchTtl(): void {
+    this.#stopTtl()
+    if (this.#destroyed || !this.#enabled || this.#unsubscribe === undefined) return
+    const ttlSeconds = (this.#client as { options?: { ttlSeconds?: unknown } }).options?.ttlSeconds
+    const state = this.#client.peek(this.category)
+    if (typeof ttlSeconds !== 'number' || state.status !== 'success' || state.result.stale) return
+    const ms = Math.max(0, state.result.fetchedAt + ttlSeconds * 1000 - Date.now()) + 1
+    // Beyond what a timer can wait (about 24.8 days), nothing is scheduled.
+    if (ms > 2_147_483_647) return
+    const timer = setTimeout(() => {
+      if (this.#timer !== timer) return
+      this.#timer = undefined
+      this.#changed(this.#client.peek(this.category))
+    }, ms)
+    ;(timer as { unref?: () => void }).unref?.()
+    this.#timer = timer
+  }
+
+  #stopTtl(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    this.#timer = undefined
   }
 
   #tell(snapshot: CategoryObserverState<C, T>): void {

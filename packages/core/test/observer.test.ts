@@ -234,3 +234,25 @@ describe('createCategoryObserver', () => {
     expect(observer.getSnapshot().status).toBe('success')
   })
 })
+
+describe('the TTL running out', () => {
+  it('with listeners, the copy going stale with time is loaded again (a timer, cleared when the last listener leaves)', async () => {
+    const client = ctx.client({ ttlSeconds: 1 })
+    await client.getModelReference('blip')
+    const observer = createCategoryObserver(client, 'blip')
+    const seen: CategoryObserverState<'blip'>[] = []
+    const stop = observer.subscribe((state) => seen.push(state))
+    const before = ctx.server.requests.length
+    await settle(1_400)
+    // Past the TTL: the observer noticed, and the client asked the primary (last_updated, maybe the data).
+    expect(ctx.server.requests.length).toBeGreaterThan(before)
+    expect(seen.length).toBeGreaterThan(0)
+    stop()
+    await settle(10)
+    const after = ctx.server.requests.length
+    await settle(1_200)
+    // No listener, no timer: nothing more is asked.
+    expect(ctx.server.requests.length).toBe(after)
+    client.dispose()
+  })
+})
