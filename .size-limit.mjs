@@ -32,12 +32,12 @@ export default [
     name: 'whole core: every entry point, the GitHub converters included',
     path: 'scripts/size/whole-core.js',
     import: '*',
-    limit: '46.3 KB',
+    limit: '46.5 KB',
   },
   {
     name: 'script-tag IIFE (core, IndexedDB, ky, valibot, idb-keyval)',
     path: 'packages/browser/dist/horde-model-reference.iife.js',
-    limit: '46.55 KB',
+    limit: '46.7 KB',
   },
   {
     name: 'IndexedDB adapter, with idb-keyval',
@@ -64,7 +64,7 @@ export default [
     name: 'observer: createCategoryObserver (core/observer), alone',
     path: 'packages/core/dist/observer.js',
     import: '{ createCategoryObserver }',
-    limit: '1.13 KB',
+    limit: '1.3 KB',
   },
   {
     name: 'React hooks, without React and core',
