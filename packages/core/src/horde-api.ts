@@ -3,6 +3,7 @@ import { isFresh, type Freshness } from './cache/query.js'
 import type { ReadOptions } from './cache/result.js'
 import { fetchFirst, type ClientInternals } from './client-internals.js'
 import { NotCachedError } from './errors/not-cached.js'
+import { isObject } from './json.js'
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import type { ModelReferenceIssue } from './records/issues.js'
 import { malformed } from './sources/decode.js'
@@ -63,7 +64,6 @@ export interface HordeCopy<T> {
 // numbers, a number that cannot be one (missing, negative, not finite, a whole count with a
 // fraction) reads as 0, and each such repair, skipped entry and repeated name is an issue.
 const own = Object.prototype.hasOwnProperty
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 type Issues = ModelReferenceIssue[]
 

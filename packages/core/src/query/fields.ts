@@ -1,6 +1,7 @@
 import { MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
 import { UnknownFieldError } from '../errors/unknown-field.js'
 import { getRecordSchema } from '../records/schemas.js'
+import { boundedDistance } from '../search/matcher.js'
 import { perCopy } from './per-copy.js'
 
 // Fields named by dotted paths (`requirements.clip_skip`), read through own properties only (a
@@ -59,27 +60,14 @@ export function knownFields(records: readonly unknown[], copy: readonly object[]
   })
 }
 
-/** Edit distance (insert, delete, substitute, swap neighbours), for the error's suggestions. */
-function distance(a: string, b: string): number {
-  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)]
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1)
-      row.push(best)
-    }
-    rows.push(row)
-  }
-  return rows[a.length]![b.length]!
-}
-
 function closest(field: string, known: readonly string[]): string[] {
   const wanted = field.toLowerCase()
   const close = known
-    .map((path) => ({ path, d: distance(wanted, path.toLowerCase()) }))
-    .filter(({ path, d }) => d <= Math.max(1, Math.floor(Math.min(field.length, path.length) / 3)))
+    .map((path) => {
+      const max = Math.max(1, Math.floor(Math.min(field.length, path.length) / 3))
+      return { path, d: boundedDistance(wanted, path.toLowerCase(), max, false), max }
+    })
+    .filter(({ d, max }) => d <= max)
   // Only the closest: one typo away beats two.
   const best = Math.min(...close.map(({ d }) => d))
   return close

@@ -158,11 +158,11 @@ let rowPrevious = /* @__PURE__ */ new Int32Array(64)
 let rowCurrent = /* @__PURE__ */ new Int32Array(64)
 
 /**
- * The optimal-string-alignment distance (Damerau: insert, delete, substitute, swap two
+ * @internal The optimal-string-alignment distance (Damerau: insert, delete, substitute, swap two
  * neighbours) between `a` and `b`, or `max + 1` when it exceeds `max`. With `prefix`, the least
  * distance between `a` and any beginning of `b` whose length is within `max` of `a`'s.
  */
-function boundedDistance(a: string, b: string, max: number, prefix: boolean): number {
+export function boundedDistance(a: string, b: string, max: number, prefix: boolean): number {
   const n = a.length
   const m = prefix ? Math.min(b.length, n + max) : b.length
   if (m < n - max || (!prefix && m > n + max)) return max + 1
