@@ -1,20 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest'
-import { type ImageGenerationModelRecord, type TextGenerationModelRecord } from '../src/index.js'
+import { describe, expect, it } from 'vitest'
 import { createQuery, isUnknownFieldError, query, queryAll, UnknownFieldError } from '../src/query/index.js'
-import { useReferenceServer } from './helpers/setup.js'
+import { names, useReferenceServer, useRealRecords } from './helpers/setup.js'
 
 // Dotted paths, the unknown-field check and OR/NOT, each compared with a plain filter over the
 // same real records.
 const ctx = useReferenceServer()
-let images: ImageGenerationModelRecord[]
-let texts: TextGenerationModelRecord[]
-beforeAll(async () => {
-  const client = ctx.client()
-  images = Object.values(await client.getModelReference('image_generation'))
-  texts = Object.values(await client.getModelReference('text_generation'))
-})
-
-const names = (records: readonly { name: string }[]): string[] => records.map((r) => r.name)
+const { images, texts } = useRealRecords(ctx)
 const own = (value: unknown, key: string): boolean => typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, key)
 
 describe('where on a dotted path', () => {

@@ -1,22 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest'
-import { isModelNotFoundError, type ImageGenerationModelRecord, type TextGenerationModelRecord } from '../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { isModelNotFoundError } from '../src/index.js'
 import { createQuery, query } from '../src/query/index.js'
 import { buildSearchIndex, searchIndex, suggestNames } from '../src/search/matcher.js'
 import { isQuantizedModelName } from '../src/convert/text-names.js'
-import { useReferenceServer } from './helpers/setup.js'
+import { names, useReferenceServer, useRealRecords } from './helpers/setup.js'
 
 // query().search() is the matcher (tested on its own in search-matcher.test.ts) composed with the
 // builder: compared here with the matcher run by hand over the same real records.
 const ctx = useReferenceServer()
-let images: ImageGenerationModelRecord[]
-let texts: TextGenerationModelRecord[]
-beforeAll(async () => {
-  const client = ctx.client()
-  images = Object.values(await client.getModelReference('image_generation'))
-  texts = Object.values(await client.getModelReference('text_generation'))
-})
-
-const names = (records: readonly { name: string }[]): string[] => records.map((r) => r.name)
+const { images, texts } = useRealRecords(ctx)
 
 describe('query().search()', () => {
   it('gives the matcher’s hits, best first', async () => {

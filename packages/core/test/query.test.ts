@@ -1,21 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type ImageGenerationModelRecord, type ModelMap, type TextGenerationModelRecord } from '../src/index.js'
 import { createQuery, query } from '../src/query/index.js'
 import { getBaseModelName, isQuantizedModelName } from '../src/convert/text-names.js'
 import { fixtureJson } from '../../../e2e/fixtures.js'
-import { useReferenceServer } from './helpers/setup.js'
+import { names, useReferenceServer, useRealRecords } from './helpers/setup.js'
 
 // Every query method is compared with a plain filter/sort over the same real records.
 const ctx = useReferenceServer()
-let images: ImageGenerationModelRecord[]
-let texts: TextGenerationModelRecord[]
-beforeAll(async () => {
-  const client = ctx.client()
-  images = Object.values(await client.getModelReference('image_generation'))
-  texts = Object.values(await client.getModelReference('text_generation'))
-})
-
-const names = (records: readonly { name: string }[]): string[] => records.map((r) => r.name)
+const { images, texts } = useRealRecords(ctx)
 
 describe('ModelQuery on image_generation', () => {
   it('where with equalities and each comparison', async () => {

@@ -1,7 +1,7 @@
-import { afterEach } from 'vitest'
+import { afterEach, beforeAll } from 'vitest'
 import { useLoopbackServer } from '../../../../e2e/hooks.js'
 import type { ReferenceServer } from '../../../../e2e/reference-server.js'
-import { createModelReferenceClient, type ModelReferenceEvent, type ModelReferenceOptions } from '../../src/index.js'
+import { createModelReferenceClient, type ImageGenerationModelRecord, type ModelReferenceEvent, type ModelReferenceOptions, type TextGenerationModelRecord } from '../../src/index.js'
 
 /** A loopback reference server for the test file (see `useLoopbackServer`), with clients that use it and record their events. */
 export function useReferenceServer(): { readonly server: ReferenceServer; client(options?: ModelReferenceOptions): ReturnType<typeof createModelReferenceClient>; events: ModelReferenceEvent[] } {
@@ -26,3 +26,21 @@ export function useReferenceServer(): { readonly server: ReferenceServer; client
     },
   }
 }
+
+/**
+ * The real image and text records, read once for the file through a client of `ctx`'s server:
+ * the arrays are filled in place before the tests run.
+ */
+export function useRealRecords(ctx: ReturnType<typeof useReferenceServer>): { readonly images: ImageGenerationModelRecord[]; readonly texts: TextGenerationModelRecord[] } {
+  const images: ImageGenerationModelRecord[] = []
+  const texts: TextGenerationModelRecord[] = []
+  beforeAll(async () => {
+    const client = ctx.client()
+    images.push(...Object.values(await client.getModelReference('image_generation')))
+    texts.push(...Object.values(await client.getModelReference('text_generation')))
+  })
+  return { images, texts }
+}
+
+/** The names of records, in order. */
+export const names = (records: readonly { name: string }[]): string[] => records.map((r) => r.name)
