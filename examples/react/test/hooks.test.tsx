@@ -39,6 +39,19 @@ function Count({ suspense = false }: { suspense?: boolean }) {
   )
 }
 
+// The fixtures' fetch, whose answers can be held back from some moment (`hold`) until `release`.
+function heldFetch(): { fetch: FetchFunction; hold(): void; release(): void } {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  let held = false
+  const base = fixtureFetch()
+  const fetch = (async (request: Request) => {
+    if (held) await gate
+    return base(request)
+  }) as FetchFunction
+  return { fetch, hold: () => void (held = true), release }
+}
+
 describe('useModelReference', () => {
   it('goes from loading to the records, and fetches once for two components', async () => {
     let open!: () => void
@@ -115,14 +128,7 @@ describe('useModelReference', () => {
   })
 
   it('shows isFetching while a refresh runs, and the copy it had meanwhile', async () => {
-    let open!: () => void
-    const gate = new Promise<void>((resolve) => (open = resolve))
-    let gated = false
-    const base = fixtureFetch()
-    const fetch = (async (request: Request) => {
-      if (gated) await gate
-      return base(request)
-    }) as FetchFunction
+    const { fetch, hold, release } = heldFetch()
     const shared = client(fetch)
     function Fetching() {
       const { isFetching, models } = useModelReference('image_generation')
@@ -134,13 +140,13 @@ describe('useModelReference', () => {
       </ModelReferenceProvider>,
     )
     await screen.findByText('161')
-    gated = true
+    hold()
     let refreshed!: Promise<unknown>
     act(() => {
       refreshed = shared.refresh('image_generation')
     })
     await screen.findByText('161 refreshing')
-    open()
+    release()
     await act(async () => {
       await refreshed
     })
@@ -252,14 +258,7 @@ describe('useModelReference options', () => {
   })
 
   it('select: the derived data keeps its identity across re-renders and while a refresh runs; isFetching is true meanwhile', async () => {
-    let open!: () => void
-    const gate = new Promise<void>((resolve) => (open = resolve))
-    let gated = false
-    const base = fixtureFetch()
-    const fetch = (async (request: Request) => {
-      if (gated) await gate
-      return base(request)
-    }) as FetchFunction
+    const { fetch, hold, release } = heldFetch()
     const shared = client(fetch)
     const calls: ModelReferenceResult<'image_generation'>[] = []
     const names = (result: ModelReferenceResult<'image_generation'>): string[] => (calls.push(result), Object.keys(result.models).sort())
@@ -285,7 +284,7 @@ describe('useModelReference options', () => {
     expect(seen[seen.length - 1]).toBe(loaded)
     expect(calls).toHaveLength(1)
 
-    gated = true
+    hold()
     let refreshed!: Promise<unknown>
     act(() => {
       refreshed = shared.refresh('image_generation')
@@ -295,7 +294,7 @@ describe('useModelReference options', () => {
     expect(refreshing.isFetching).toBe(true)
     expect(refreshing.data).toBe(loaded.data)
     expect(calls).toHaveLength(1)
-    open()
+    release()
     await act(async () => {
       await refreshed
     })
