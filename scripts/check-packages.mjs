@@ -71,7 +71,7 @@ function tarballProblems(dir, unpacked, files) {
     }
   }
   const readme = files.includes('README.md') ? readFileSync(at('README.md'), 'utf8') : ''
-  if (!readme.includes(`npm install ${pkg.name}`)) problems.push(`README.md has no "npm install ${pkg.name}"`)
+  if (!readme.split('\n').some((line) => line.startsWith('npm install ') && line.split(' ').includes(pkg.name))) problems.push(`README.md has no "npm install … ${pkg.name}" line`)
   if (!readme.includes(`${DOCS}#readme`)) problems.push(`README.md does not link the full docs (${DOCS}#readme)`)
 
   // Every ES module `exports` names: shipped, and typed for Deno by its first line.
