@@ -21,8 +21,9 @@ export function selfTypesBanner(root: string): (chunk: { isEntry: boolean; facad
 }
 
 /**
- * Writes {@link selfTypesBanner}'s comment as the first line of every entry file, re-export-only
- * facades included (Rolldown's `output.banner` skips those), and moves its source map down a line.
+ * Writes {@link selfTypesBanner}'s comment as the first line of every entry file (the second after
+ * a `#!` line), re-export-only facades included (Rolldown's `output.banner` skips those), and moves
+ * its source map down a line.
  */
 export function selfTypesPlugin(root: string): Plugin {
   const banner = selfTypesBanner(root)
@@ -34,8 +35,22 @@ export function selfTypesPlugin(root: string): Plugin {
         if (chunk.type !== 'chunk') continue
         const comment = banner(chunk)
         if (comment === '') continue
-        chunk.code = `${comment}\n${chunk.code}`
-        if (chunk.map) chunk.map.mappings = `;${chunk.map.mappings}`
+        // After a `#!` line (a command's entry), which must stay the file's first line.
+        const shebang = chunk.code.startsWith('#!') ? chunk.code.indexOf('\n') + 1 : 0
+        chunk.code = `${chunk.code.slice(0, shebang)}${comment}\n${chunk.code.slice(shebang)}`
+        const at = shebang === 0 ? 0 : 1
+        const shift = (mappings: string): string => {
+          const lines = mappings.split(';')
+          lines.splice(at, 0, '')
+          return lines.join(';')
+        }
+        // The source map: Rolldown has already emitted it as an asset, which is what gets written.
+        const map = bundle[`${chunk.fileName}.map`]
+        if (map?.type === 'asset' && typeof map.source === 'string') {
+          const json = JSON.parse(map.source) as { mappings: string }
+          json.mappings = shift(json.mappings)
+          map.source = JSON.stringify(json)
+        } else if (chunk.map) chunk.map.mappings = shift(chunk.map.mappings)
       }
     },
   }
