@@ -1,5 +1,6 @@
 import { isHordeModelReferenceError, isModelNotFoundError, isSourcesUnavailableError, isUnknownCategoryError, isValidationError } from '@horde-model-reference/core'
 import { isUnknownFieldError } from '@horde-model-reference/core/query'
+import { setMaxListeners } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { findCommand, parseArguments } from './args.js'
 import { didYouMean } from './closest.js'
@@ -56,6 +57,8 @@ function toCliError(error: unknown, signal: AbortSignal): CliError {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const signal = io.signal ?? new AbortController().signal
+  // Every category read of `categories` and `snapshot` listens to the one signal.
+  setMaxListeners(64, signal)
   const json = argv.includes('--json')
   const fail = (error: CliError): number => {
     io.stderr.write(`${BIN}: ${error.message}\n`)

@@ -26,21 +26,25 @@ export interface ReferenceFile {
   readonly issues: readonly ModelReferenceIssue[]
 }
 
-// Upstream's file names (the image repository's `<category>.json`, the text repository's).
+// Upstream's file names, without the extension: the image repository's `<category>.json`
+// (`stable_diffusion.json` for images), the text repository's `models.csv` and `db.json`.
 const FILE_CATEGORIES: Readonly<Record<string, ModelReferenceCategory>> = {
-  'stable_diffusion.json': 'image_generation',
-  'models.csv': 'text_generation',
-  'db.json': 'text_generation',
-  'text_generation.json': 'text_generation',
+  stable_diffusion: 'image_generation',
+  models: 'text_generation',
+  db: 'text_generation',
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 function categoryFromName(path: string): ModelReferenceCategory | undefined {
-  const name = basename(path).toLowerCase()
-  if (Object.prototype.hasOwnProperty.call(FILE_CATEGORIES, name)) return FILE_CATEGORIES[name]
-  const stem = name.replace(/\.json$/, '')
-  return isModelReferenceCategory(stem) ? stem : MODEL_REFERENCE_CATEGORIES.find((c) => stem.startsWith(`${c}.`) || stem.startsWith(`${c}-`))
+  // `stable_diffusion.example.json`, `controlnet-old.json` and `blip.json` all name their category.
+  const stem = basename(path).toLowerCase().replace(/\.(json|csv)$/, '')
+  const names = [...Object.keys(FILE_CATEGORIES), ...MODEL_REFERENCE_CATEGORIES]
+  const match = names
+    .filter((name) => stem === name || stem.startsWith(`${name}.`) || stem.startsWith(`${name}-`))
+    .sort((a, b) => b.length - a.length)[0]
+  if (match === undefined) return undefined
+  return Object.prototype.hasOwnProperty.call(FILE_CATEGORIES, match) ? FILE_CATEGORIES[match] : isModelReferenceCategory(match) ? match : undefined
 }
 
 function records(data: Record<string, unknown>): Record<string, unknown>[] {

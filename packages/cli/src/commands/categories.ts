@@ -18,14 +18,21 @@ export const categoriesCommand: CommandSpec = {
       return 0
     }
     const client = ctx.client()
-    const results = await ctx.withProgress('Reading every category…', () => client.getAllModelReferenceResults({ signal: ctx.signal }))
-    const rows = MODEL_REFERENCE_CATEGORIES.map((name: ModelReferenceCategory) => {
-      const result = (results as Record<string, { models: object; source: string; fetchedAt: number; stale: boolean } | undefined>)[name]
+    // One read per category on the run's signal (getAllModelReferenceResults would do the same,
+    // but its fan-out signal has more abort listeners than Node's default warning threshold).
+    const settled = await ctx.withProgress('Reading every category…', () => Promise.allSettled(MODEL_REFERENCE_CATEGORIES.map((name) => client.getModelReferenceResult(name, { signal: ctx.signal }))))
+    ctx.signal.throwIfAborted()
+    const failures = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
+    if (failures.length === settled.length - MODEL_REFERENCE_CATEGORIES.filter((name) => getCategoryDescriptor(name).managedElsewhere).length) throw failures[0]!.reason
+    const rows = MODEL_REFERENCE_CATEGORIES.map((name: ModelReferenceCategory, index) => {
+      const outcome = settled[index]!
+      const result = outcome.status === 'fulfilled' ? outcome.value : undefined
       const managedElsewhere = getCategoryDescriptor(name).managedElsewhere
       return {
         name,
-        records: result === undefined ? (managedElsewhere ? 0 : null) : Object.keys(result.models).length,
-        source: result === undefined ? (managedElsewhere ? 'none' : 'unavailable') : result.source,
+        records: result === undefined ? null : Object.keys(result.models).length,
+        managedElsewhere,
+        source: result === undefined ? 'unavailable' : result.source,
         fetchedAt: result === undefined ? null : result.fetchedAt,
         stale: result?.stale ?? false,
       }
@@ -38,7 +45,7 @@ export const categoriesCommand: CommandSpec = {
     ctx.out(
       renderTable(
         [{ header: 'CATEGORY' }, { header: 'RECORDS', align: 'right', shrink: false }, { header: 'SOURCE', shrink: false }, { header: 'AGE', shrink: false }],
-        rows.map((row) => [row.name, row.records === null ? '-' : String(row.records), row.source, row.fetchedAt === null ? '' : `${describeAge(now - row.fetchedAt)}${row.stale ? ' (stale)' : ''}`]),
+        rows.map((row) => [row.name, row.records === null ? '-' : String(row.records), row.source, row.fetchedAt === null || row.managedElsewhere ? '' : `${describeAge(now - row.fetchedAt)}${row.stale ? ' (stale)' : ''}`]),
         ctx.style,
       ),
     )

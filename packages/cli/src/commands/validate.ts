@@ -14,6 +14,9 @@ interface PrintedIssue {
   readonly message: string
 }
 
+/** How many records one repeated issue is printed for before the rest are counted. */
+const REPEATS_SHOWN = 5
+
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const
 
 /** `validate <file>`: upstream's `validate-sd-models`, for any category and either format. */
@@ -68,10 +71,24 @@ export const validateCommand: CommandSpec = {
     if (ctx.json) {
       ctx.printJson({ file: path, valid, ...summary, errors, warnings, issues, ...(written.length > 0 && { written: written[0] }) })
     } else {
+      // The same issue on many records (a field every record has) is shown a few times, then counted.
+      const seen = new Map<string, number>()
+      const hidden = new Map<string, number>()
       for (const issue of issues) {
+        const group = `${issue.severity}\u0000${issue.field}\u0000${issue.message}`
+        const count = (seen.get(group) ?? 0) + 1
+        seen.set(group, count)
+        if (count > REPEATS_SHOWN) {
+          hidden.set(group, (hidden.get(group) ?? 0) + 1)
+          continue
+        }
         const label = issue.severity === 'error' ? paint(ctx.style, 'red', 'error') : issue.severity === 'warning' ? paint(ctx.style, 'yellow', 'warning') : paint(ctx.style, 'dim', 'info')
         const where = issue.record === '' ? path : `${JSON.stringify(issue.record)}${issue.field === '' ? '' : ` ${issue.field}`}`
         ctx.out(`${label}  ${sanitize(where)}: ${sanitize(issue.message)}\n`)
+      }
+      for (const [group, count] of hidden) {
+        const [severity, field] = group.split('\u0000')
+        ctx.out(`${severity}  … and ${count} more record${count === 1 ? '' : 's'} with the same ${field === '' ? 'issue' : `issue in ${sanitize(field!)}`} (--json lists every one)\n`)
       }
       const verdict = valid ? paint(ctx.style, 'green', 'valid') : paint(ctx.style, 'red', 'invalid')
       const what = summary.category === null ? '' : ` (${summary.category}, ${summary.format}: ${summary.validRecords} of ${summary.records} records valid)`
