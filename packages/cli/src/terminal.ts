@@ -18,15 +18,18 @@ export interface TerminalStyle {
 /**
  * Colour when stdout is a terminal, or when `FORCE_COLOR` is set to something other than `0` or
  * `false`; never when `NO_COLOR` is set and non-empty (it wins over `FORCE_COLOR`) or with
- * `--no-color`. Width: the terminal's columns; not a terminal, `COLUMNS` when set (a positive
- * integer), else no limit, so a pipe or a file gets whole lines.
+ * `--no-color`. Width: the terminal's columns (`COLUMNS`, else 80, when it does not say); not a
+ * terminal, `COLUMNS` when set (a positive integer), else no limit, so a pipe or a file gets
+ * whole lines.
  */
 export function getTerminalStyle(stdout: OutputStream, env: Readonly<Record<string, string | undefined>>, noColorFlag: boolean): TerminalStyle {
   const force = env.FORCE_COLOR
   const forced = force !== undefined && force !== '0' && force.toLowerCase() !== 'false'
   const color = !noColorFlag && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && (forced || stdout.isTTY === true)
   const columnsEnv = Number(env.COLUMNS)
-  const width = stdout.isTTY === true && typeof stdout.columns === 'number' && stdout.columns > 0 ? stdout.columns : Number.isInteger(columnsEnv) && columnsEnv > 0 ? columnsEnv : Number.POSITIVE_INFINITY
+  const fromEnv = Number.isInteger(columnsEnv) && columnsEnv > 0 ? columnsEnv : undefined
+  // A terminal that does not say its width (a serial console, some CI ptys) gets 80 columns.
+  const width = stdout.isTTY === true ? (typeof stdout.columns === 'number' && stdout.columns > 0 ? stdout.columns : (fromEnv ?? 80)) : (fromEnv ?? Number.POSITIVE_INFINITY)
   return { color, width }
 }
 
