@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const packages = ['packages/core', 'packages/storage-indexeddb', 'packages/storage-cloudflare-kv', 'packages/storage-unstorage', 'packages/browser', 'examples/react']
+const packages = ['packages/core', 'packages/storage-indexeddb', 'packages/storage-cloudflare-kv', 'packages/storage-unstorage', 'packages/browser', 'packages/cli', 'examples/react']
 const bin = (name) => `${root}node_modules/.bin/${name}`
 let failed = 0
 for (const dir of packages) {

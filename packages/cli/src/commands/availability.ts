@@ -37,7 +37,7 @@ export const availabilityCommand: CommandSpec = {
     const rows = (ctx.args.flags.unlisted === true ? unlisted : models).map((m) => [m.name, String(m.workerCount), String(m.jobs), `${m.eta} s`])
     const columns = [{ header: 'NAME' }, { header: 'WORKERS', align: 'right' as const, shrink: false }, { header: 'JOBS', align: 'right' as const, shrink: false }, { header: 'ETA', align: 'right' as const, shrink: false }]
     ctx.out(rows.length === 0 ? '' : renderTable(columns, rows, ctx.style))
-    ctx.note(`${result.availableCount} of ${result.models.length} ${category} models have a worker now; ${result.unlisted.length} served models are not in the reference${result.stale ? ' (stale numbers)' : ''}.`)
+    ctx.note(`${result.availableCount} of ${result.models.length} ${category} models have a worker now; ${result.unlisted.length} served model${result.unlisted.length === 1 ? ' is' : 's are'} not in the reference${result.stale ? ' (stale numbers)' : ''}.`)
     return 0
   },
 }
