@@ -85,6 +85,9 @@ describe('validate: upstream validate-sd-models, for every category and format',
     const strict = await validate([path, '--category', 'image_generation', '--strict'])
     expect(strict.code).toBe(1)
     expect(strict.report.valid).toBe(false)
+    const testing = await runBin(['validate', path, '--category', 'image_generation'], { env: { AI_HORDE_TESTING: 'true' } })
+    expect(testing.code).toBe(1)
+    expect(testing.stdout).toContain('1 warning (--strict)')
     // The same check in the v2 format, against the core's schema.
     const v2 = fixtureJson('derived-v2/controlnet.json') as Record<string, Record<string, unknown>>
     v2['control_canny'] = { ...v2['control_canny'], controlnet_stlye: 'control_canny' }

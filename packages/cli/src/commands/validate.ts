@@ -29,7 +29,7 @@ export const validateCommand: CommandSpec = {
   flags: {
     category: { type: 'string', valueName: '<category>', description: 'The category, when the file name does not tell.' },
     format: { type: 'string', valueName: '<format>', description: 'legacy, v2 or csv (default: from the content).' },
-    strict: { type: 'boolean', description: 'Fail on warnings too (unknown fields, baselines, styles), as upstream\'s CI.' },
+    strict: { type: 'boolean', description: 'Fail on warnings too (unknown fields, baselines, styles), as upstream\'s CI (also when AI_HORDE_TESTING is true).' },
     write: { type: 'string', valueName: '<out>', description: 'Write the file back to <out> without the invalid records (as given otherwise, 4-space indent).' },
   },
   examples: ['horde-model-reference validate stable_diffusion.json', 'horde-model-reference validate my-models.json --category controlnet --strict --json', 'horde-model-reference validate stable_diffusion.json --write fixed.json'],
@@ -37,7 +37,8 @@ export const validateCommand: CommandSpec = {
     const path = ctx.args.positionals[0]
     if (path === undefined) throw usageError('Give the file to check: horde-model-reference validate <file>.')
     if (ctx.args.positionals.length > 1) throw usageError('validate checks one file at a time.')
-    const strict = ctx.args.flags.strict === true
+    // Upstream's models forbid unknown fields when AI_HORDE_TESTING is true (its CI): the same here.
+    const strict = ctx.args.flags.strict === true || /^(1|true|yes|on)$/i.test(ctx.env.AI_HORDE_TESTING ?? '')
     const out = typeof ctx.args.flags.write === 'string' ? ctx.args.flags.write : undefined
     let issues: PrintedIssue[]
     let summary: { category: string | null; format: string | null; records: number; validRecords: number }
