@@ -54,10 +54,16 @@ function records(data: Record<string, unknown>): Record<string, unknown>[] {
 }
 
 function categoryFromContent(data: Record<string, unknown>): ModelReferenceCategory | undefined {
-  for (const record of records(data)) {
+  const all = records(data)
+  for (const record of all) {
     if (typeof record.record_type === 'string' && isModelReferenceCategory(record.record_type)) return record.record_type
     if (record.type === 'ckpt') return 'image_generation'
   }
+  // v2 image files leave record_type out (upstream writes them without defaults): tell by the fields.
+  if (all.length === 0) return undefined
+  if (all.every((record) => typeof record.controlnet_style === 'string')) return 'controlnet'
+  if (all.every((record) => typeof record.parameters === 'number' || typeof record.parameters_count === 'number')) return 'text_generation'
+  if (all.every((record) => typeof record.baseline === 'string' && 'nsfw' in record)) return 'image_generation'
   return undefined
 }
 

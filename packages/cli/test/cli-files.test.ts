@@ -96,6 +96,23 @@ describe('validate: upstream validate-sd-models, for every category and format',
     expect(v2Run.report.issues[0]).toMatchObject({ record: 'control_canny', field: 'controlnet_stlye', message: expect.stringContaining('"controlnet_style"') })
   })
 
+  it('a file whose name does not tell its category is told by its records', async () => {
+    const copies = [
+      ['derived-v2/stable_diffusion.json', 'image_generation'],
+      ['derived-v2/text_generation.json', 'text_generation'],
+      ['derived-v2/controlnet.json', 'controlnet'],
+      ['legacy/stable_diffusion.json', 'image_generation'],
+    ] as const
+    const runs = await Promise.all(copies.map(([file], i) => validate([write(`copy-${i}.json`, JSON.stringify(fixtureJson(file)))])))
+    runs.forEach(({ code, report }, i) => {
+      expect(code).toBe(0)
+      expect(report.category).toBe(copies[i]![1])
+    })
+    const unknown = await runBin(['validate', write('mystery.json', '{"a": {"name": "a"}}')])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('give --category')
+  })
+
   it('bad JSON, an HTML page, an empty file and a list are one file-level error each (exit 1)', async () => {
     const cases = [
       ['bad.json', '{"Deliberate": {"name": "Deliberate",', 'not valid JSON'],

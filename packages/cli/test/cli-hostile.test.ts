@@ -20,6 +20,15 @@ describe('hostile conditions: hung servers, interrupts, closed pipes, terminals'
     expect(run.stdout).toBe('')
   })
 
+  it('a hung primary with a working GitHub: the answer comes from GitHub within seconds', async () => {
+    ctx.server.primaryDown({ kind: 'hang' })
+    const run = await runBin(['list', 'blip', '--json'], { env: ctx.env(), timeoutMs: 8_000 })
+    expect(run.code).toBe(0)
+    expect(parseJson<unknown[]>(run)).toHaveLength(2)
+    expect(run.ms).toBeLessThan(5_000)
+    expect(ctx.server.count('github')).toBe(1)
+  })
+
   it('sources that fail: exit 3, and --json puts the error on stdout as JSON', async () => {
     ctx.server.primaryDown()
     ctx.server.githubDown()
