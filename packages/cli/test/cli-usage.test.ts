@@ -80,8 +80,8 @@ describe('the command line: help, version and usage errors (exit 2)', () => {
   })
 
   it('a missing argument exits 2 saying what to give', async () => {
-    const [list, show, validate] = await Promise.all([runBin(['list']), runBin(['show', 'image_generation']), runBin(['validate'])])
-    expect([list.code, show.code, validate.code]).toEqual([2, 2, 2])
+    const [list, show, validate, empty] = await Promise.all([runBin(['list']), runBin(['show', 'image_generation']), runBin(['validate']), runBin(['show', 'image_generation', ' '])])
+    expect([list.code, show.code, validate.code, empty.code]).toEqual([2, 2, 2, 2])
     expect(list.stderr).toContain('Give a category')
     expect(show.stderr).toContain("Give the model's name")
     expect(validate.stderr).toContain('Give the file to check')

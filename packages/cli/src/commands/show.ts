@@ -19,7 +19,7 @@ export const showCommand: CommandSpec = {
   async run(ctx) {
     const category = parseCategory(ctx.args.positionals[0])
     const name = ctx.args.positionals[1]
-    if (name === undefined) throw usageError(`Give the model's name: horde-model-reference show ${category} <name>.`)
+    if (name === undefined || name.trim() === '') throw usageError(`Give the model's name: horde-model-reference show ${category} <name>.`)
     if (ctx.args.positionals.length > 2) throw usageError(`show takes a category and one name; quote a name with spaces: "${ctx.args.positionals.slice(1).join(' ')}".`)
     const client = ctx.client()
     let record: Readonly<Record<string, unknown>>
