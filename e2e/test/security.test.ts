@@ -41,7 +41,7 @@ describe('security', () => {
   it('every runtime dependency of every package is listed in the README with the reason it is there', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8')
     const section = readme.slice(readme.indexOf('## Dependencies'))
-    const manifests = [...['core', 'storage-indexeddb', 'storage-cloudflare-kv', 'storage-unstorage', 'browser'].map((p) => join(root, 'packages', p, 'package.json')), join(root, 'examples/react/package.json')]
+    const manifests = [...['core', 'storage-indexeddb', 'storage-cloudflare-kv', 'storage-unstorage', 'browser', 'cli'].map((p) => join(root, 'packages', p, 'package.json')), join(root, 'examples/react/package.json')]
     const runtime = new Set<string>()
     for (const file of manifests) {
       const manifest = JSON.parse(readFileSync(file, 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
