@@ -527,13 +527,16 @@ export class ModelReferenceClient {
   async getAllModelReferenceResults(options: ReadOptions = {}): Promise<AllModelReferenceResults> {
     const { signal } = options
     signal?.throwIfAborted()
-    // One listener on the caller's signal, fanned out to one signal per category.
-    const fanOut = new AbortController()
-    const forward = (): void => fanOut.abort(signal!.reason)
+    // One listener on the caller's signal, fanned out to a signal of each category's own (one
+    // shared signal would carry a listener per category: Node warns above 10).
+    const perCategory = FETCHABLE.map(() => new AbortController())
+    const forward = (): void => {
+      for (const controller of perCategory) controller.abort(signal!.reason)
+    }
     signal?.addEventListener('abort', forward, { once: true })
     let settled: PromiseSettledResult<ModelReferenceResult>[]
     try {
-      settled = await Promise.allSettled(FETCHABLE.map((category) => this.getModelReferenceResult(category, { ...options, signal: fanOut.signal })))
+      settled = await Promise.allSettled(FETCHABLE.map((category, index) => this.getModelReferenceResult(category, { ...options, signal: perCategory[index]!.signal })))
     } finally {
       signal?.removeEventListener('abort', forward)
     }
