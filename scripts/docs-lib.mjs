@@ -4,7 +4,7 @@
 // the README's table of contents, the relative-link check and the comparison of two folders.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
-import { Application, DeclarationReflection, LiteralType, ReflectionKind, ReflectionType, TSConfigReader, TypeDocReader } from 'typedoc'
+import { Application, DeclarationReflection, IntrinsicType, LiteralType, ReflectionKind, ReflectionType, TSConfigReader, TypeDocReader } from 'typedoc'
 
 /** A problem found by a check, with the file (relative to the checked root) and 1-based line. */
 // { file: string, line: number, message: string }
@@ -101,6 +101,21 @@ function isEnumLikeMember(reflection) {
   return (literal.children ?? []).every((member) => member.type instanceof LiteralType && member.type.value === member.name)
 }
 
+/**
+ * A property of an object type whose type is one value (`status: 'loading'`, `stale: false`,
+ * `models: undefined`), in a declaration that has a comment: a case of a union, whose comment
+ * explains the cases; the value itself is all there is to say about the property.
+ */
+function isFixedValueMember(reflection) {
+  if (!reflection.kindOf(ReflectionKind.Property) || !reflection.parent?.kindOf(ReflectionKind.TypeLiteral)) return false
+  const type = reflection.type
+  const fixed = type instanceof LiteralType || (type instanceof IntrinsicType && (type.name === 'undefined' || type.name === 'null'))
+  if (!fixed) return false
+  let owner = reflection.parent
+  while (owner && owner.kindOf(ReflectionKind.TypeLiteral)) owner = owner.parent
+  return owner?.hasComment() === true
+}
+
 /** Whether a signature's parameters need a `@param` each: functions and interface methods with two or more. */
 function parametersNeedDocs(signature) {
   const owner = signature.parent
@@ -143,7 +158,7 @@ export function findUndocumented(project, { root, packages }) {
       parent = parent.parent
     }
     if (inParameter) continue
-    if (isEnumLikeMember(reflection)) continue
+    if (isEnumLikeMember(reflection) || isFixedValueMember(reflection)) continue
     if (reflection.kindOf(ReflectionKind.SomeSignature)) {
       const owner = reflection.parent
       // A function-typed property or type alias (`onChange: (state) => void`): its comment counts.
@@ -202,13 +217,19 @@ export function proseLines(markdown) {
 
 /** The text GitHub shows for a heading's markdown: code spans, links, emphasis and escapes resolved. */
 export function headingText(markdown) {
+  // Code spans are shown as they are; outside them, HTML tags, links, escapes and emphasis resolve.
   return markdown
-    .replace(/<[^>]+>/g, '')
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/(`+)(.*?)\1/g, (_, _ticks, code) => `\u0000${code}\u0001`)
-    .replace(/\\([!-/:-@[-`{-~])/g, '$1')
-    .replace(/[\u0000\u0001]/g, '')
-    .replace(/\*+/g, '')
+    .split(/(`+)(.*?)\1/)
+    .map((part, index) => {
+      if (index % 3 === 1) return ''
+      if (index % 3 === 2) return part
+      return part
+        .replace(/<[^>]+>/g, '')
+        .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+        .replace(/\\([!-/:-@[-`{-~])/g, '$1')
+        .replace(/\*+/g, '')
+    })
+    .join('')
     .trim()
 }
 
