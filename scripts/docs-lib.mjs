@@ -102,12 +102,13 @@ function isEnumLikeMember(reflection) {
 }
 
 /**
- * A property of an object type whose type is one value (`status: 'loading'`, `stale: false`,
- * `models: undefined`), in a declaration that has a comment: a case of a union, whose comment
- * explains the cases; the value itself is all there is to say about the property.
+ * A property of an object type or interface whose type is one value (`status: 'loading'`,
+ * `stale: false`, `models: undefined`), in a declaration that has a comment: a case of a union
+ * (a state, an event), whose comment explains the case; the value itself is all there is to say
+ * about the property.
  */
 function isFixedValueMember(reflection) {
-  if (!reflection.kindOf(ReflectionKind.Property) || !reflection.parent?.kindOf(ReflectionKind.TypeLiteral)) return false
+  if (!reflection.kindOf(ReflectionKind.Property) || !reflection.parent?.kindOf(ReflectionKind.TypeLiteral | ReflectionKind.Interface)) return false
   const type = reflection.type
   const fixed = type instanceof LiteralType || (type instanceof IntrinsicType && (type.name === 'undefined' || type.name === 'null'))
   if (!fixed) return false
@@ -159,6 +160,8 @@ export function findUndocumented(project, { root, packages }) {
     }
     if (inParameter) continue
     if (isEnumLikeMember(reflection) || isFixedValueMember(reflection)) continue
+    // Inherited: checked where it is declared (TypeDoc copies that comment here).
+    if (reflection.inheritedFrom || reflection.parent?.inheritedFrom) continue
     if (reflection.kindOf(ReflectionKind.SomeSignature)) {
       const owner = reflection.parent
       // A function-typed property or type alias (`onChange: (state) => void`): its comment counts.
