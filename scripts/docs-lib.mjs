@@ -151,11 +151,11 @@ export function findUndocumented(project, { root, packages }) {
     const reflection = queue.shift()
     if (seen.has(reflection)) continue
     seen.add(reflection)
-    // Inside a parameter's type: documented by the parameter.
+    // Inside a parameter's type, or a type parameter's constraint: documented by the parameter or the function.
     let parent = reflection.parent
     let inParameter = false
     while (parent) {
-      if (parent.kindOf(ReflectionKind.Parameter)) inParameter = true
+      if (parent.kindOf(ReflectionKind.Parameter | ReflectionKind.TypeParameter)) inParameter = true
       parent = parent.parent
     }
     if (inParameter) continue

@@ -54,6 +54,7 @@ export interface CategoryObserverError<C extends ModelReferenceCategory> extends
   readonly status: 'error'
   readonly data: undefined
   readonly result: undefined
+  /** Why: the load's error (a `SourcesUnavailableError` as a rule), or what `select` threw. */
   readonly error: Error
   readonly stale: false
   readonly isLoading: false

@@ -378,7 +378,7 @@ class VocabularyBuilder {
  * searchIndex(index, 'pony xl', { limit: 10 }).map((hit) => hit.record.name)
  * ```
  */
-export function buildSearchIndex<R extends { /** The record's name: indexed, and weighed most. */ readonly name: string }>(records: Iterable<R>): SearchIndex<R> {
+export function buildSearchIndex<R extends { readonly name: string }>(records: Iterable<R>): SearchIndex<R> {
   const list = Object.freeze([...records])
   const words = new VocabularyBuilder()
   const joins = new VocabularyBuilder()
