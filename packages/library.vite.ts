@@ -1,29 +1,39 @@
+import { readdirSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { defineConfig, type Plugin, type UserConfig } from 'vite'
 
 /**
- * The `/* @ts-self-types="./<entry>.d.ts" *\/` comment that starts an entry file, so that Deno,
- * importing the built file itself, reads its types from the declaration `tsc` writes for the
- * entry's source (`src/query/index.ts` → `./query/index.d.ts`, beside `query.js`). Shared chunks
- * get none. `root` is the package folder.
+ * The `/* @ts-self-types="./<module>.d.ts" *\/` comment that starts a built file, so that Deno,
+ * importing the built file itself (by path or URL, not through npm), reads its types from the
+ * declaration `tsc` writes for the same source module. Every source module is a file of its own
+ * under `dist/` (`src/query/builder.ts` → `dist/query/builder.js`, beside
+ * `dist/query/builder.d.ts`), so the declarations' own `./x.js` imports also find a typed file.
+ * Files that are not a source module (Rolldown's helpers) get none. `root` is the package folder.
  */
-export function selfTypesBanner(root: string): (chunk: { isEntry: boolean; facadeModuleId: string | null; fileName: string }) => string {
+export function selfTypesBanner(root: string): (chunk: { facadeModuleId: string | null; fileName: string }) => string {
   const src = resolve(root, 'src')
   return (chunk) => {
-    if (!chunk.isEntry || chunk.facadeModuleId === null) return ''
+    if (chunk.facadeModuleId === null) return ''
     const source = relative(src, chunk.facadeModuleId).split('\\').join('/')
-    if (source.startsWith('..') || !/\.tsx?$/.test(source)) return ''
-    // Declarations sit where the sources do under dist/, and the entry files at dist/'s top.
-    const up = chunk.fileName.split('/').length - 1
-    const types = `${up === 0 ? './' : '../'.repeat(up)}${source.replace(/\.tsx?$/, '.d.ts')}`
-    return `/* @ts-self-types="${types}" */`
+    if (source.startsWith('..') || !/\.tsx?$/.test(source) || /\.d\.tsx?$/.test(source)) return ''
+    const declaration = source.replace(/\.tsx?$/, '.d.ts')
+    if (chunk.fileName !== source.replace(/\.tsx?$/, '.js')) return ''
+    return `/* @ts-self-types="./${declaration.split('/').pop()}" */`
   }
 }
 
+/** Every TypeScript source under `src` (declarations aside), as paths relative to it: what `tsc` writes a `.d.ts` for. */
+function sourceModules(src: string): string[] {
+  return readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .map((path) => path.split('\\').join('/'))
+    .filter((path) => /\.tsx?$/.test(path) && !/\.d\.tsx?$/.test(path))
+    .sort()
+}
+
 /**
- * Writes {@link selfTypesBanner}'s comment as the first line of every entry file (the second after
- * a `#!` line), re-export-only facades included (Rolldown's `output.banner` skips those), and moves
- * its source map down a line.
+ * Writes {@link selfTypesBanner}'s comment as the first line of every built module (the second
+ * after a `#!` line), re-export-only ones included (Rolldown's `output.banner` skips those), and
+ * moves its source map down a line.
  */
 export function selfTypesPlugin(root: string): Plugin {
   const banner = selfTypesBanner(root)
@@ -31,6 +41,14 @@ export function selfTypesPlugin(root: string): Plugin {
     name: 'horde-model-reference:ts-self-types',
     apply: 'build',
     generateBundle(_options, bundle) {
+      // A module of types only builds to no code, but `tsc` writes its declaration, which others
+      // import as './x.js': it gets a file too, empty as tsc would write it, naming its types.
+      for (const source of sourceModules(resolve(root, 'src'))) {
+        const fileName = source.replace(/\.tsx?$/, '.js')
+        if (fileName in bundle) continue
+        const declaration = source.replace(/\.tsx?$/, '.d.ts').split('/').pop() ?? ''
+        this.emitFile({ type: 'asset', fileName, source: `/* @ts-self-types="./${declaration}" */\nexport {}\n` })
+      }
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue
         const comment = banner(chunk)
@@ -58,20 +76,26 @@ export function selfTypesPlugin(root: string): Plugin {
 
 /**
  * The build every package shares: Vite library mode, ES modules with source maps, dependencies
- * left external so that apps share one copy. Several entries (`{ name: path }`) share their
- * common code through chunks, and a dynamic `import()` stays a chunk of its own, loaded only when
- * it runs. Each entry file starts with its `@ts-self-types` comment (Deno's types). Types come
- * from `tsc` afterwards.
+ * left external so that apps share one copy. Every source module stays a file of its own under
+ * `dist/`, at its path under `src/` (an entry `src/query/index.ts` is `dist/query/index.js`), so
+ * that each `.js` sits beside the `.d.ts` that `tsc` writes for it afterwards and carries its
+ * `@ts-self-types` comment (Deno's types); bundlers still tree-shake across them, and a dynamic
+ * `import()` is still loaded only when it runs. `entry` is one source file or several
+ * (`{ name: path }`; the names only label the build, the files are named after their sources).
  */
-export function libraryConfig(external: (string | RegExp)[], entry: string | Record<string, string> = 'src/index.ts', fileName = 'index.js'): UserConfig {
+export function libraryConfig(external: (string | RegExp)[], entry: string | Record<string, string> = 'src/index.ts'): UserConfig {
+  const entries = typeof entry === 'string' ? [entry] : Object.values(entry)
   return defineConfig({
     plugins: [selfTypesPlugin(process.cwd())],
     build: {
       target: 'es2022',
       minify: false,
       sourcemap: true,
-      lib: { entry, formats: ['es'], fileName: typeof entry === 'string' ? () => fileName : (_format, name) => `${name}.js` },
-      rolldownOptions: { external, output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+      lib: { entry: entries, formats: ['es'] },
+      rolldownOptions: {
+        external,
+        output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+      },
     },
   })
 }

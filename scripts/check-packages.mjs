@@ -4,7 +4,8 @@
 // (types resolve for every entry point), and the tarball `pnpm pack` really writes: what it holds
 // (README.md, LICENSE, CHANGELOG.md, package.json and dist/ only: no tests, sources or declaration
 // maps; every source map carries its sources), its manifest (the registry metadata, no
-// `workspace:` range left) and the `@ts-self-types` comment of every ES module `exports` names.
+// `workspace:` range left), the `@ts-self-types` comment of every ES module `exports` names, and
+// of every other built module, so that Deno types a built file imported by path.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -92,7 +93,7 @@ function mapLinesUp(code, map) {
 }
 
 /** The problems of one packed tarball: `dir` is the package folder, `unpacked` where it was extracted. */
-function tarballProblems(dir, unpacked, files) {
+export function tarballProblems(dir, unpacked, files) {
   const problems = []
   const at = (path) => join(unpacked, 'package', path)
   for (const file of files) {
@@ -144,6 +145,22 @@ function tarballProblems(dir, unpacked, files) {
     const match = /^\/\* @ts-self-types="([^"]+)" \*\/$/.exec(first)
     if (match === null) problems.push(`${file} (exports ${subpath}) does not start with its /* @ts-self-types="…" */ comment`)
     else if (types === undefined || join(file, '..', match[1]) !== join(types)) problems.push(`${file}'s @ts-self-types names ${match[1]}, but exports ${subpath} types it with ${types}`)
+  }
+  // Every other module too, and every relative import of a declaration lands on a shipped .js
+  // that is typed the same way: Deno, reading a file by path, follows './x.js' literally.
+  for (const file of files.filter((name) => name.startsWith('dist/') && name.endsWith('.js') && !name.endsWith('.iife.js'))) {
+    const first = readFileSync(at(file), 'utf8').split('\n', 2).find((line) => !line.startsWith('#!')) ?? ''
+    const match = /^\/\* @ts-self-types="([^"]+)" \*\/$/.exec(first)
+    if (match === null) problems.push(`${file} does not start with a /* @ts-self-types="…" */ comment (Deno would read it untyped)`)
+    else if (!files.includes(join(file, '..', match[1]))) problems.push(`${file}'s @ts-self-types names ${match[1]}, which is not in the tarball`)
+  }
+  for (const file of files.filter((name) => name.endsWith('.d.ts'))) {
+    for (const found of readFileSync(at(file), 'utf8').matchAll(/\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)) {
+      const specifier = found[1] ?? found[2]
+      const target = join(file, '..', specifier)
+      if (!specifier.endsWith('.js')) problems.push(`${file} imports ${specifier}, not a .js file (Deno and node16 need the extension)`)
+      else if (!files.includes(target)) problems.push(`${file} imports ${specifier}, but ${target} is not in the tarball (Deno would not find its types)`)
+    }
   }
   for (const file of files.filter((name) => name.endsWith('.iife.js'))) {
     if (readFileSync(at(file), 'utf8').includes('@ts-self-types')) problems.push(`${file} (a classic script) has an @ts-self-types comment`)

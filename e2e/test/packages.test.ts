@@ -86,20 +86,20 @@ function denoCheck(pkg: string, source: string, flags: string[] = []): Promise<{
   })
 }
 
-// The core's declarations are tsc's, one file per module, importing each other as './x.js' (for
-// './x.d.ts'); Deno follows that, for files imported by path, with sloppy imports only.
-const SLOPPY = ['--unstable-sloppy-imports']
+// The core's declarations are tsc's, one per module, importing each other as './x.js'. Deno
+// follows that literally for files imported by path: each built module is a file of its own,
+// beside its declaration, and names it in its @ts-self-types comment. No sloppy imports.
 
 describe("Deno reads the built core file's types through @ts-self-types", () => {
-  it('passes a correct import of ../dist/index.js and ../dist/query.js', async () => {
+  it('passes a correct import of ../dist/index.js and ../dist/query/index.js', async () => {
     const { code, output } = await denoCheck('packages/core', `import { createModelReferenceClient, MODEL_REFERENCE_CATEGORY } from '../dist/index.js'
-import { query } from '../dist/query.js'
+import { query } from '../dist/query/index.js'
 const client = createModelReferenceClient({ ttlSeconds: 60, primaryUrl: null })
 const models = await client.getModelReference(MODEL_REFERENCE_CATEGORY.image_generation)
 const baselines: string[] = Object.values(models).map((model) => model.baseline)
 const names: string[] = query(client, 'text_generation').limit(1).run({}).map((model) => model.name)
 console.log(baselines.length, names.length)
-`, SLOPPY)
+`)
     expect(output).toContain('Check')
     expect(output).not.toMatch(/TS\d+/)
     expect(code).toBe(0)
@@ -107,11 +107,11 @@ console.log(baselines.length, names.length)
 
   it('fails deliberate type errors, naming them', async () => {
     const { code, output } = await denoCheck('packages/core', `import { createModelReferenceClient } from '../dist/index.js'
-import { query } from '../dist/query.js'
+import { query } from '../dist/query/index.js'
 const client = createModelReferenceClient({ ttlSeconds: 'soon' })
 const names: number[] = query(client, 'text_generation').run({}).map((model) => model.name)
 console.log(names)
-`, SLOPPY)
+`)
     expect(code).not.toBe(0)
     expect(output).toMatch(/TS2322 \[ERROR\]: Type 'string' is not assignable to type 'number'\.[\s\S]*ttlSeconds: 'soon'[\s\S]*check\.ts:3:/)
     expect(output).toMatch(/TS2322 \[ERROR\]: Type 'string\[\]' is not assignable to type 'number\[\]'[\s\S]*check\.ts:4:/)
@@ -123,12 +123,12 @@ console.log(names)
 const client = createModelReferenceClient({ primaryUrl: null })
 const names: string[] = query(client, 'image_generation').run({}).map((model) => model.name)
 console.log(names)
-`, SLOPPY)
+`)
     expect(good.output).not.toMatch(/TS\d+/)
     expect(good.code).toBe(0)
     const bad = await denoCheck('packages/browser', `import { createModelReferenceClient } from '../dist/index.js'
 createModelReferenceClient({ retries: 'twice' })
-`, SLOPPY)
+`)
     expect(bad.code).not.toBe(0)
     expect(bad.output).toMatch(/TS2322 \[ERROR\]: Type 'string' is not assignable to type 'number'\.[\s\S]*retries: 'twice'[\s\S]*check\.ts:2:/)
   }, 90_000)

@@ -16,7 +16,8 @@ const VERSION_FLAG: Readonly<Record<string, FlagSpec>> = { version: { type: 'boo
 
 /** The package's version, read from its package.json (beside `dist/`). */
 export function getVersion(): string {
-  // This module is bundled into `dist/` or `dist/chunks/`: the manifest is one or two folders up.
+  // `src/main.ts`, built to `dist/main.js`: the manifest is one folder up (two, for an app that
+  // bundles this module into a subfolder). A literal `new URL(...)` would be inlined by Vite.
   for (const path of ['../package.json', '../../package.json']) {
     try {
       const manifest = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown }

@@ -20,7 +20,7 @@ describe('core has no Node APIs', () => {
     expect(offenders).toEqual([])
   })
 
-  it('in its build, which imports only ky, valibot and its own chunks', () => {
+  it('in its build, which imports only ky, valibot and its own modules', () => {
     const built = files(join(packageDir, 'dist')).filter((file) => file.endsWith('.js'))
     expect(built.length).toBeGreaterThan(7)
     for (const file of built) {
@@ -33,21 +33,21 @@ describe('core has no Node APIs', () => {
   })
 
   it('loads the GitHub converters, providers\' reads and the server\'s metadata only when first used (dynamic imports)', () => {
-    const index = readFileSync(join(packageDir, 'dist/index.js'), 'utf8')
-    // A chunk is `{name}-{8-character hash}.js`, and a hash may begin with '-' (matcher--Ab3x9Qz.js).
-    const lazy = new Set([...index.matchAll(/import\("\.\/chunks\/([a-z-]+)-[A-Za-z0-9_-]{8}\.js"\)/g)].map((m) => m[1]!))
-    expect([...lazy].sort()).toEqual(['github', 'matcher', 'reader', 'server-metadata'])
-    const staticImports = (file: string): string[] => [...readFileSync(join(packageDir, 'dist', file), 'utf8').matchAll(/^import .* from "(\.\.?\/[^"]+)";$/gm)].map((m) => join(file, '..', m[1]!))
-    // Nothing index.js loads up front holds the CSV parser or the legacy converter.
+    // Every source module is a built file of its own: follow index.js's static imports.
+    const imports = (file: string, pattern: RegExp): string[] => [...readFileSync(join(packageDir, 'dist', file), 'utf8').matchAll(pattern)].map((m) => join(file, '..', m[1]!))
     const upFront = new Set<string>()
     const pending = ['index.js']
     while (pending.length > 0) {
       const file = pending.pop()!
       if (upFront.has(file)) continue
       upFront.add(file)
-      pending.push(...staticImports(file))
+      pending.push(...imports(file, /^(?:import|export) .* from "(\.\.?\/[^"]+)";$/gm))
     }
-    for (const file of upFront) expect(readFileSync(join(packageDir, 'dist', file), 'utf8'), file).not.toMatch(/function (convertTextCsv|convertLegacyJson|parseCsv|readSelected|loadProvider|mergeParts|getModelCategories|lastUpdated)\b/)
+    const lazy = new Set([...upFront].flatMap((file) => imports(file, /\bimport\("(\.\.?\/[^"]+)"\)/g)))
+    expect([...lazy].sort()).toEqual(['convert/github.js', 'providers/reader.js', 'search/matcher.js', 'server-metadata.js'])
+    for (const file of lazy) expect(upFront.has(file), `${file} is imported up front too`).toBe(false)
+    // Nothing index.js loads up front holds the CSV parser or the legacy converter.
+    for (const file of upFront) expect(readFileSync(join(packageDir, 'dist', file), 'utf8'), file).not.toMatch(/function (convertTextCsv|convertLegacyJson|parseCsv|readSelected|loadProvider|mergeParts|getModelCategories|lastUpdated|suggestNames)\b/)
   })
 
   it('declares only ky and valibot as dependencies', () => {
@@ -62,7 +62,10 @@ describe('core has no Node APIs', () => {
     globalThis.fetch = (() => calls.push('fetch')) as never
     globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => (calls.push('setTimeout'), realSetTimeout(...args))) as never
     try {
-      for (const entry of ['index', 'query', 'popular', 'legacy', 'raw', 'text-names', 'convert', 'providers', 'availability', 'diff', 'compat', 'observer']) await import(join(packageDir, `dist/${entry}.js`) + '?fresh')
+      const { exports } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { exports: Record<string, string | { default: string }> }
+      const entries = Object.values(exports).flatMap((target) => (typeof target === 'string' ? [] : [target.default]))
+      expect(entries.length).toBeGreaterThan(10)
+      for (const entry of entries) await import(join(packageDir, entry) + '?fresh')
     } finally {
       globalThis.fetch = realFetch
       globalThis.setTimeout = realSetTimeout
