@@ -1,3 +1,11 @@
+/**
+ * React hooks over `@horde-model-reference/core`: a category's records kept up to date
+ * ({@link useModelReference}, {@link useSuspenseModelReference}), one model ({@link useModel}),
+ * live worker counts ({@link useModelAvailability}) and search as you type ({@link useModelSearch}),
+ * reading a client put in context by {@link ModelReferenceProvider}.
+ *
+ * @module @horde-model-reference/react
+ */
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import type { ModelMap, ModelReferenceCategory, ModelReferenceClient, ModelReferenceResult, RecordFor } from '@horde-model-reference/core'
 import { getModelAvailability, type ModelAvailabilityResult } from '@horde-model-reference/core/availability'
@@ -143,6 +151,10 @@ function useObserved<C extends ModelReferenceCategory, T>(category: C, options: 
  * const names = (result: ModelReferenceResult<'image_generation'>) => Object.keys(result.models)
  * const picked = useModelReference('image_generation', { select: names, enabled: open })
  * ```
+ *
+ * @param category The category to read (a `MODEL_REFERENCE_CATEGORY` value or its string).
+ * @param options The client, `select`, `enabled`, `suspense` and `serverResult`.
+ * @throws Error when there is no client: neither `options.client` nor a {@link ModelReferenceProvider} above.
  */
 export function useModelReference<C extends ModelReferenceCategory, T = ModelMap<C>>(category: C, options: UseModelReferenceOptions<C, T> = {}): ModelReferenceState<C, T> {
   const [state, client] = useObserved(category, options, 'useModelReference')
@@ -163,6 +175,10 @@ export function useModelReference<C extends ModelReferenceCategory, T = ModelMap
  * }
  * // <ErrorBoundary><Suspense fallback={<p>Loading…</p>}><Count /></Suspense></ErrorBoundary>
  * ```
+ *
+ * @param category The category to read.
+ * @param options The client, `select` and `serverResult`.
+ * @throws The promise of the load while nothing is loaded (for Suspense), the load's error when it fails.
  */
 export function useSuspenseModelReference<C extends ModelReferenceCategory, T = ModelMap<C>>(category: C, options: UseSuspenseModelReferenceOptions<C, T> = {}): ModelReferenceSuccess<C, T> {
   const [state, client] = useObserved(category, { ...options, enabled: true }, 'useSuspenseModelReference')
@@ -172,6 +188,7 @@ export function useSuspenseModelReference<C extends ModelReferenceCategory, T = 
 
 /** What {@link useModel} returns: the category's state plus the one record (or `undefined`). */
 export type ModelState<C extends ModelReferenceCategory> = ModelReferenceState<C> & {
+  /** The record named so, or `undefined` while loading, on an error, or when the category has no such model. */
   readonly model: RecordFor<C> | undefined
 }
 
@@ -182,6 +199,10 @@ export type ModelState<C extends ModelReferenceCategory> = ModelReferenceState<C
  * ```tsx
  * const { model } = useModel('image_generation', 'AlbedoBase XL (SDXL)')
  * ```
+ *
+ * @param category The category the model is in.
+ * @param name The model's name, exactly as the reference spells it (its key).
+ * @param options The client, `enabled`, `suspense` and `serverResult` (no `select`).
  */
 export function useModel<C extends ModelReferenceCategory>(category: C, name: string, options?: Omit<UseModelReferenceOptions<C>, 'select'>): ModelState<C> {
   const state = useModelReference(category, { ...options, select: undefined })
@@ -224,9 +245,16 @@ export interface UseModelAvailabilityOptions {
  */
 export type ModelAvailabilityState<C extends HordeCategory> =
   | { readonly status: 'loading'; readonly availability: undefined; readonly error: undefined; readonly stale: false }
-  | { readonly status: 'error'; readonly availability: undefined; readonly error: Error; readonly stale: false }
+  | {
+      readonly status: 'error'
+      readonly availability: undefined
+      /** Why the first read failed (nothing was read before). */
+      readonly error: Error
+      readonly stale: false
+    }
   | {
       readonly status: 'success'
+      /** Every model of the category with its live numbers (`byName`, `models`, ...). */
       readonly availability: ModelAvailabilityResult<C>
       /** The numbers are past the client's `hordeApiTtlSeconds` (a refresh failed: see `error`). */
       readonly stale: boolean
@@ -261,6 +289,9 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
  *   const workers = live.availability.byName['AlbedoBase XL (SDXL)']?.workerCount ?? 0
  * }
  * ```
+ *
+ * @param category `'image_generation'` or `'text_generation'`, the categories the AI Horde counts workers for.
+ * @param options The client and `refreshIntervalMs`.
  */
 export function useModelAvailability<C extends HordeCategory>(category: C, options: UseModelAvailabilityOptions = {}): ModelAvailabilityState<C> {
   const client = useClient(options.client, 'useModelAvailability') as ModelReferenceClient
@@ -354,7 +385,12 @@ export interface UseModelSearchOptions<C extends ModelReferenceCategory> {
  */
 export type ModelSearchState<C extends ModelReferenceCategory> = (
   | { readonly status: 'loading'; readonly models: undefined; readonly error: undefined }
-  | { readonly status: 'error'; readonly models: undefined; readonly error: Error }
+  | {
+      readonly status: 'error'
+      readonly models: undefined
+      /** Why: the load failed with nothing cached, or the query is wrong (`UnknownFieldError`). */
+      readonly error: Error
+    }
   | {
       readonly status: 'success'
       /** The matching records, best match first (reference order for an empty text, or as `refine`'s `orderBy` sorts). */
@@ -386,6 +422,10 @@ export type ModelSearchState<C extends ModelReferenceCategory> = (
  *   return found.status === 'success' ? <ul>{found.models.map((m) => <li key={m.name}>{m.name}</li>)}</ul> : null
  * }
  * ```
+ *
+ * @param category The category to search.
+ * @param text What the user typed; `''` gives every model.
+ * @param options The client, `limit` and `refine`.
  */
 export function useModelSearch<C extends ModelReferenceCategory>(category: C, text: string, options: UseModelSearchOptions<C> = {}): ModelSearchState<C> {
   const client = useClient(options.client, 'useModelSearch')

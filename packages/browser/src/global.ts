@@ -9,6 +9,8 @@
  * ```
  *
  * (or `"types": ["@horde-model-reference/browser/global"]` in a `tsconfig.json` / `jsconfig.json`).
+ *
+ * @module @horde-model-reference/browser/global
  */
 import type * as HordeModelReferenceModule from './index.js'
 

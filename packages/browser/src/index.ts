@@ -12,6 +12,8 @@
  * const { createModelReferenceClient, createIndexedDbStorage } = HordeModelReference
  * const client = createModelReferenceClient({ storage: createIndexedDbStorage(), staleWhileRevalidate: true })
  * ```
+ *
+ * @module @horde-model-reference/browser
  */
 export * from '@horde-model-reference/core'
 // A page with a <script> tag cannot import the core's other entry points: the global has them all.

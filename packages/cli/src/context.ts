@@ -5,11 +5,19 @@ import { getTerminalStyle, sanitize, type OutputStream, type TerminalStyle } fro
 
 /** Where a run of the CLI reads and writes (the process's own streams, or a test's). */
 export interface CliIo {
+  /** Where results go: tables, JSON, the records asked for. */
   readonly stdout: OutputStream
+  /** Where warnings, errors and the progress line go. */
   readonly stderr: OutputStream
-  /** @default process.env */
+  /**
+   * The environment variables read (`HORDE_MODEL_REFERENCE_PRIMARY_URL`, `NO_COLOR`, ...).
+   * @default process.env
+   */
   readonly env?: Readonly<Record<string, string | undefined>>
-  /** @default process.cwd() */
+  /**
+   * The folder relative file arguments (`--out`, `--from`, reference files) are resolved against.
+   * @default process.cwd()
+   */
   readonly cwd?: string
   /** Aborts the run (the binary aborts it on SIGINT). */
   readonly signal?: AbortSignal

@@ -55,6 +55,10 @@ function toCliError(error: unknown, signal: AbortSignal): CliError {
  * import { runCli } from '@horde-model-reference/cli'
  * const code = await runCli(['list', 'image_generation', '--json'], { stdout: process.stdout, stderr: process.stderr })
  * ```
+ *
+ * @param argv The arguments after the command's name: a command, its arguments and flags.
+ * @param io The streams, environment, working folder and abort signal of the run.
+ * @returns An {@link EXIT} code: 0 on success.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const signal = io.signal ?? new AbortController().signal

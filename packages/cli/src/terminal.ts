@@ -1,5 +1,6 @@
 /** A stream the CLI writes to: `process.stdout`/`process.stderr`, or a test's. */
 export interface OutputStream {
+  /** Writes text as it is (the CLI adds the newlines); the return value is ignored. */
   write(text: string): unknown
   /** A terminal (colour, progress line and width follow it). */
   readonly isTTY?: boolean

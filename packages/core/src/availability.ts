@@ -1,3 +1,10 @@
+/**
+ * Every image or text model of the reference with its live numbers on the AI Horde (worker
+ * counts, queue, ETA): {@link getModelAvailability}, the pure join behind it
+ * ({@link joinAvailability}) and a random available model ({@link pickAvailableModel}).
+ *
+ * @module @horde-model-reference/core/availability
+ */
 import type { ReadOptions } from './cache/result.js'
 import { assertCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
@@ -22,6 +29,7 @@ export interface LiveNumbers {
 
 /** A model of the reference with its live numbers: zeros when no worker serves it. */
 export interface ModelAvailability<C extends HordeCategory = HordeCategory> extends LiveNumbers {
+  /** The model's name in the reference. */
   readonly name: string
   /** The reference record. */
   readonly record: RecordFor<C>
@@ -35,11 +43,13 @@ export interface ModelAvailability<C extends HordeCategory = HordeCategory> exte
 
 /** A model the Horde's workers serve that the reference does not have, by the name the Horde uses. */
 export interface UnlistedModel extends LiveNumbers {
+  /** The name the Horde lists it under. */
   readonly name: string
 }
 
 /** Every model of a category with its availability (`getModelAvailability`). */
 export interface ModelAvailabilityResult<C extends HordeCategory = HordeCategory> {
+  /** The category joined: `'image_generation'` or `'text_generation'`. */
   readonly category: C
   /** Every model of the reference, in the reference's order. */
   readonly models: readonly ModelAvailability<C>[]
@@ -53,6 +63,7 @@ export interface ModelAvailabilityResult<C extends HordeCategory = HordeCategory
   readonly fetchedAt: number
   /** The Horde's numbers are past `hordeApiTtlSeconds` (a refresh failed: `error` says why). */
   readonly stale: boolean
+  /** Why the last refresh of the Horde's numbers failed, when they are served stale because of it. */
   readonly error?: Error
 }
 
@@ -72,11 +83,21 @@ function add(sum: Sum, entry: ActiveModel): void {
  * Joins the Horde's status with the reference: every model of the reference with its numbers
  * (zeros when not served), and the served names the reference does not have. A text model's
  * backend variants (`koboldcpp/{model}`, `aphrodite/{author}/{model}`) count as the model.
+ *
+ * @param models A category's records (`result.models`).
+ * @param status The Horde's `/v2/status/models` entries for that category.
  */
 export function joinAvailability<C extends HordeCategory>(
   models: ModelMap<C>,
   status: readonly ActiveModel[],
-): { readonly models: readonly ModelAvailability<C>[]; readonly byName: Readonly<Record<string, ModelAvailability<C>>>; readonly unlisted: readonly UnlistedModel[] } {
+): {
+  /** Every model of the reference with its numbers, in the reference's order. */
+  readonly models: readonly ModelAvailability<C>[]
+  /** The same, by name (no prototype). */
+  readonly byName: Readonly<Record<string, ModelAvailability<C>>>
+  /** The served names the reference does not have, most workers first. */
+  readonly unlisted: readonly UnlistedModel[]
+} {
   const canonical = new Map<string, string>()
   for (const name of Object.keys(models)) for (const variant of getModelNameVariants(name)) if (!canonical.has(variant)) canonical.set(variant, name)
   const served = new Map<string, { sum: Sum; names: string[] }>()
@@ -132,6 +153,9 @@ const MEMO = new WeakMap<object, WeakMap<object, { readonly stale: boolean; read
  * const { models, unlisted } = await getModelAvailability(client, 'image_generation')
  * for (const m of models.filter((m) => m.available).slice(0, 3)) console.log(m.name, m.workerCount)
  * ```
+ * @param client The client (or the `ModelReferenceManager`): its reference copy, and its cache of the Horde's answer.
+ * @param category `'image_generation'` or `'text_generation'`.
+ * @param options `signal` aborts the read; `source` selects the reference's sources.
  * @throws {TypeError} for a category the Horde reports nothing for (only image and text).
  * @throws {SourcesUnavailableError} when the Horde (or the reference) cannot be read and nothing is cached.
  */
@@ -171,6 +195,9 @@ export interface PickOptions<C extends HordeCategory> {
 /**
  * A random model that at least one worker serves now (ArtBot's "random model"), among those
  * `filter` accepts; `undefined` when none is.
+ *
+ * @param availability What {@link getModelAvailability} gave (only its `models` are read).
+ * @param options `filter`, `byWorkers` and `random`.
  */
 export function pickAvailableModel<C extends HordeCategory>(availability: Pick<ModelAvailabilityResult<C>, 'models'>, options: PickOptions<C> = {}): ModelAvailability<C> | undefined {
   const { filter, byWorkers = false, random = Math.random } = options

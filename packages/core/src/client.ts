@@ -122,6 +122,12 @@ export class ModelReferenceClient {
   // Set by dispose(): the reason every later read rejects with.
   #disposed: DOMException | undefined
 
+  /**
+   * Creates an independent client (as `createModelReferenceClient(options)` does); nothing is
+   * fetched here unless `prefetchStrategy` says so.
+   * @param options Every option is optional; see {@link ModelReferenceOptions} for the defaults.
+   * @throws {TypeError | RangeError} for an option of the wrong type or out of range, saying which.
+   */
   constructor(options: ModelReferenceOptions = {}) {
     const o = (this.options = normalizeOptions(options))
     const counters = (this.#counters = createCounters())

@@ -9,41 +9,148 @@ import type { ModelReferenceIssue } from './records/issues.js'
  */
 export type ModelReferenceEvent =
   /** A request is about to be sent. */
-  | { readonly type: 'request'; readonly category: ModelReferenceCategory; readonly source: SourceName; readonly url: string }
+  | {
+      readonly type: 'request'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** The source asked. */
+      readonly source: SourceName
+      /** The exact URL requested. */
+      readonly url: string
+    }
   /** A source answered with a body that was read in full. */
   | {
       readonly type: 'response'
+      /** The category the event is about. */
       readonly category: ModelReferenceCategory
+      /** The source that answered. */
       readonly source: SourceName
+      /** The URL requested. */
       readonly url: string
+      /** The HTTP status (2xx, or 304 for an unchanged copy). */
       readonly status: number
+      /** The body's length in bytes. */
       readonly bytes: number
+      /** From sending the request to the end of the body, in milliseconds. */
       readonly durationMs: number
     }
   /** A source failed; the next one is tried if there is one. */
-  | { readonly type: 'source-failed'; readonly category: ModelReferenceCategory; readonly attempt: SourceAttempt }
+  | {
+      readonly type: 'source-failed'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** Which source, which URL, and why (`kind`, `status`, `message`). */
+      readonly attempt: SourceAttempt
+    }
   /** The next source is asked: `from` failed, or has not started answering within `fallbackAfterMs` (`reason.kind` `'timeout'`). */
-  | { readonly type: 'fallback'; readonly category: ModelReferenceCategory; readonly from: SourceName; readonly to: SourceName; readonly reason: SourceAttempt }
+  | {
+      readonly type: 'fallback'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** The source given up on (or asked beside). */
+      readonly from: SourceName
+      /** The source asked now. */
+      readonly to: SourceName
+      /** Why `from` was not enough. */
+      readonly reason: SourceAttempt
+    }
   /** A source that failed moments ago is asked last until `retryAt` (see `sourceCooldownSeconds`). */
-  | { readonly type: 'source-skipped'; readonly category: ModelReferenceCategory; readonly source: SourceName; readonly retryAt: number }
+  | {
+      readonly type: 'source-skipped'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** The source put last. */
+      readonly source: SourceName
+      /** When it is asked first again, in milliseconds since the epoch. */
+      readonly retryAt: number
+    }
   /** Records were skipped or accepted with warnings. */
-  | { readonly type: 'issues'; readonly category: ModelReferenceCategory; readonly source: SourceName | 'storage'; readonly issues: readonly ModelReferenceIssue[] }
+  | {
+      readonly type: 'issues'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** Where the records came from. */
+      readonly source: SourceName | 'storage'
+      /** One entry per skipped record or warning, with its path and record name. */
+      readonly issues: readonly ModelReferenceIssue[]
+    }
   /** New data replaced the cached copy. */
-  | { readonly type: 'updated'; readonly category: ModelReferenceCategory; readonly source: SourceName | 'storage'; readonly recordCount: number }
+  | {
+      readonly type: 'updated'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** Where the new data came from. */
+      readonly source: SourceName | 'storage'
+      /** How many records the new copy holds. */
+      readonly recordCount: number
+    }
   /** A source confirmed that the cached copy is unchanged (the primary's `last_updated`, or GitHub's 304); its `fetchedAt` was renewed with no download. */
-  | { readonly type: 'revalidated'; readonly category: ModelReferenceCategory; readonly source: SourceName; readonly method: 'last-updated' | 'etag'; readonly fetchedAt: number }
+  | {
+      readonly type: 'revalidated'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** The source that confirmed it. */
+      readonly source: SourceName
+      /** `'last-updated'`: the primary's metadata; `'etag'`: GitHub's `If-None-Match` answered 304. */
+      readonly method: 'last-updated' | 'etag'
+      /** The copy's renewed `fetchedAt`, in milliseconds since the epoch. */
+      readonly fetchedAt: number
+    }
   /** A source's cheap revalidation found the copy changed: it is downloaded again. */
-  | { readonly type: 'changed'; readonly category: ModelReferenceCategory; readonly source: SourceName; readonly method: 'last-updated' }
+  | {
+      readonly type: 'changed'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** The source whose metadata moved. */
+      readonly source: SourceName
+      readonly method: 'last-updated'
+    }
   /** A provider's load failed (its copy, if any, is served stale; the other selected sources answer the read). */
-  | { readonly type: 'provider-failed'; readonly category: ModelReferenceCategory; readonly provider: string; readonly error: unknown }
+  | {
+      readonly type: 'provider-failed'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** The provider's id. */
+      readonly provider: string
+      /** What its `load` threw or rejected with (or the deadline's error). */
+      readonly error: unknown
+    }
   /** A refresh failed or gave worse data; the last good copy is served, marked stale. */
-  | { readonly type: 'stale-served'; readonly category: ModelReferenceCategory; readonly fetchedAt: number; readonly error: Error }
+  | {
+      readonly type: 'stale-served'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** When the copy served was fetched, in milliseconds since the epoch. */
+      readonly fetchedAt: number
+      /** Why the refresh failed (a `SourcesUnavailableError` as a rule). */
+      readonly error: Error
+    }
   /** A copy was written to the storage adapter. */
-  | { readonly type: 'persisted'; readonly category: ModelReferenceCategory; readonly fetchedAt: number }
+  | {
+      readonly type: 'persisted'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** The stored copy's `fetchedAt`, in milliseconds since the epoch. */
+      readonly fetchedAt: number
+    }
   /** Reading or writing the storage adapter failed or timed out; treated as a cache miss. */
-  | { readonly type: 'storage-error'; readonly category: ModelReferenceCategory; readonly operation: 'get' | 'set' | 'delete'; readonly error: unknown }
+  | {
+      readonly type: 'storage-error'
+      /** The category the event is about. */
+      readonly category: ModelReferenceCategory
+      /** The adapter call that failed. */
+      readonly operation: 'get' | 'set' | 'delete'
+      /** What the adapter threw or rejected with (or the timeout's error). */
+      readonly error: unknown
+    }
   /** A background task failed (ASYNC prefetch, a subscriber that threw, `waitUntil` that threw). */
-  | { readonly type: 'error'; readonly category?: ModelReferenceCategory; readonly error: unknown }
+  | {
+      readonly type: 'error'
+      /** The category the task was for, when it was for one. */
+      readonly category?: ModelReferenceCategory
+      /** What the task threw or rejected with. */
+      readonly error: unknown
+    }
 
 /** A listener for {@link ModelReferenceEvent}s. */
 export type ModelReferenceEventListener = (event: ModelReferenceEvent) => void

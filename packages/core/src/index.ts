@@ -1,6 +1,12 @@
-// `@horde-model-reference/core`: the client, the manager and what their reads return. Features
-// a first read does not need live in entry points of their own: `/query`, `/popular`,
-// `/legacy`, `/raw`, `/text-names`, `/convert` and `/providers`.
+/**
+ * The AI Horde model reference as typed, validated, cached data: the client
+ * ({@link createModelReferenceClient}), the singleton {@link ModelReferenceManager}, what their
+ * reads return, the options, the errors, the storage interface and the vocabulary registries.
+ * Features a first read does not need live in entry points of their own: `/query`, `/availability`,
+ * `/popular`, `/diff`, `/compat`, `/observer`, `/legacy`, `/raw`, `/text-names`, `/convert` and `/providers`.
+ *
+ * @module @horde-model-reference/core
+ */
 export {
   MODEL_REFERENCE_CATEGORY,
   MODEL_REFERENCE_CATEGORIES,

@@ -1,3 +1,9 @@
+/**
+ * A category in the legacy (v1 / GitHub) shape that older consumers still read, validated per
+ * record but not converted: {@link getLegacyModelReference}.
+ *
+ * @module @horde-model-reference/core/legacy
+ */
 import * as v from 'valibot'
 import type { ReadOptions } from './cache/result.js'
 import { assertCategory, getCategoryDescriptor, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
@@ -13,12 +19,30 @@ import { githubUrlFor } from './sources/urls.js'
 
 /** A record in the legacy (v1 / GitHub) shape: validated, not converted. Unknown fields are kept. */
 export interface LegacyModelRecord {
+  /** The model's name (for image models, the same as the record's key). */
   readonly name: string
+  /** What the model is, free text. */
   readonly description?: string | null
+  /** The model's version, free text. */
   readonly version?: string | null
+  /** The model's files: `files` (local paths and hashes) and `download` (where to get them). */
   readonly config?: {
-    readonly files?: readonly { readonly path: string; readonly sha256sum?: string | null; readonly [key: string]: unknown }[] | null
-    readonly download?: readonly { readonly file_name?: string | null; readonly file_url?: string | null; readonly [key: string]: unknown }[] | null
+    /** The files the model is made of, by local path. */
+    readonly files?: readonly {
+      /** The file's path on the worker. */
+      readonly path: string
+      /** The file's sha256, when the source gives it. */
+      readonly sha256sum?: string | null
+      readonly [key: string]: unknown
+    }[] | null
+    /** Where to download the files. */
+    readonly download?: readonly {
+      /** The file's name once downloaded. */
+      readonly file_name?: string | null
+      /** The URL to download it from. */
+      readonly file_url?: string | null
+      readonly [key: string]: unknown
+    }[] | null
     readonly [key: string]: unknown
   } | null
   readonly [key: string]: unknown
@@ -26,12 +50,17 @@ export interface LegacyModelRecord {
 
 /** A category in the legacy shape, keyed as the source keys it (legacy key; text: name, `aphrodite/...`, `koboldcpp/...`). */
 export interface LegacyModelReference {
+  /** The category read. */
   readonly category: FetchableCategory
+  /** The source that answered: the primary's v1 endpoint, or the GitHub file. */
   readonly source: 'primary' | 'github'
+  /** The URL the records were read from. */
   readonly url: string
+  /** When they were fetched, in milliseconds since the epoch. */
   readonly fetchedAt: number
   /** Frozen, with no prototype. */
   readonly records: Readonly<Record<string, LegacyModelRecord>>
+  /** The records skipped as invalid, one issue each. */
   readonly issues: readonly ModelReferenceIssue[]
 }
 
@@ -61,6 +90,9 @@ const legacyImageSchema = v.looseObject({ ...legacySchema.entries, baseline: v.s
  * import { getLegacyModelReference } from '@horde-model-reference/core/legacy'
  * const { records } = await getLegacyModelReference(client, 'image_generation')
  * ```
+ * @param client The client (or the `ModelReferenceManager`) whose sources, transport and options are used.
+ * @param category The category to read.
+ * @param options `signal` aborts the read.
  * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
 export async function getLegacyModelReference(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<LegacyModelReference> {

@@ -41,6 +41,12 @@ function conflictsOf(existing: NormalizedOptions, requested: ModelReferenceOptio
  * ```
  */
 export class ModelReferenceManager extends ModelReferenceClient {
+  /**
+   * Creates the manager, or returns the one that exists when the options given equal its
+   * options (options left out are not compared).
+   * @param options As for `createModelReferenceClient`.
+   * @throws {SingletonConflictError} when a manager exists with different options, naming each.
+   */
   constructor(options: ModelReferenceOptions = {}) {
     if (instance !== undefined) {
       const conflicts = conflictsOf(instance.options, options)

@@ -1,3 +1,10 @@
+/**
+ * One reader of one category, with no framework in it: the client's state as a stable frozen
+ * snapshot, `data` derived by `select`, and the loads the reader needs while someone listens.
+ * What a UI binding (the React hooks, a Svelte store, a Vue ref) sits on.
+ *
+ * @module @horde-model-reference/core/observer
+ */
 import type { CategoryState, ModelReferenceResult } from './cache/result.js'
 import type { ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
@@ -24,6 +31,7 @@ export interface CategoryObserverOptions<C extends ModelReferenceCategory, T = M
 
 /** What every state of an observer has. */
 export interface CategoryObserverStateBase<C extends ModelReferenceCategory> {
+  /** The category observed. */
   readonly category: C
   /** The client is loading the category (this observer's load, or anyone's). */
   readonly isFetching: boolean
@@ -46,6 +54,7 @@ export interface CategoryObserverError<C extends ModelReferenceCategory> extends
   readonly status: 'error'
   readonly data: undefined
   readonly result: undefined
+  /** Why: the load's error (a `SourcesUnavailableError` as a rule), or what `select` threw. */
   readonly error: Error
   readonly stale: false
   readonly isLoading: false
@@ -58,6 +67,7 @@ export interface CategoryObserverSuccess<C extends ModelReferenceCategory, T = M
   readonly status: 'success'
   /** `result.models`, or what `select` derived from the result. */
   readonly data: T
+  /** The client's copy: records, source, `fetchedAt`, `stale`, issues. */
   readonly result: ModelReferenceResult<C>
   /** Why the last refresh failed, when the copy is served stale because of it. */
   readonly error: Error | undefined
@@ -92,6 +102,7 @@ export type CategoryObserverListener<C extends ModelReferenceCategory, T> = (sta
  * listeners it holds nothing: no timer, no subscription.
  */
 export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>> {
+  /** The category observed. */
   readonly category: C
   readonly #client: ObservedClient
   #enabled: boolean
@@ -112,6 +123,12 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
   readonly #memo = new WeakMap<object, { result?: ModelReferenceResult<C>; value?: T; thrown?: Error; state?: CategoryState<C>; snapshot?: CategoryObserverState<C, T> }>()
   #server: { result: ModelReferenceResult<C> | undefined; select: unknown; snapshot: CategoryObserverState<C, T> } | undefined
 
+  /**
+   * Creates an observer; it does nothing (no subscription, no load) until its first listener.
+   * @param client A client or the `ModelReferenceManager`.
+   * @param category The category to observe.
+   * @param options `enabled` and `select`.
+   */
   constructor(client: ObservedClient, category: C, options: CategoryObserverOptions<C, T> = {}) {
     this.#client = client
     this.category = category
@@ -345,6 +362,10 @@ const needsLoad = (state: CategoryState): boolean => state.status !== 'success' 
  * })
  * render(observer.getSnapshot().data)
  * ```
+ *
+ * @param client A client or the `ModelReferenceManager` (it uses `peek`, `subscribe` and `getModelReferenceResult`).
+ * @param category The category to observe.
+ * @param options `enabled` and `select`.
  */
 export function createCategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>(client: ObservedClient, category: C, options?: CategoryObserverOptions<C, T>): CategoryObserver<C, T> {
   return new CategoryObserver(client, category, options)

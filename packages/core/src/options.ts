@@ -24,6 +24,13 @@ export type FetchFunction = (input: Request, init?: RequestInit) => Promise<Resp
 
 /** The part of the Web Locks API (`navigator.locks`) the client uses to fetch a category in one tab at a time. */
 export interface LockManagerLike {
+  /**
+   * Runs `callback` while holding the exclusive lock `name`, waiting for it first.
+   * @param name The lock's name (one per category).
+   * @param options `signal` gives up waiting for the lock when it aborts.
+   * @param callback The work done under the lock; the lock is released when its promise settles.
+   * @returns What `callback` resolves with.
+   */
   request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T>
 }
 
@@ -204,32 +211,59 @@ export interface ModelReferenceOptions {
 export interface NormalizedOptions {
   /** `null`: GitHub only. */
   readonly primaryUrl: string | null
+  /** {@inheritDoc ModelReferenceOptions.githubUrl} */
   readonly githubUrl: string
+  /** {@inheritDoc ModelReferenceOptions.githubOwner} */
   readonly githubOwner: string
+  /** {@inheritDoc ModelReferenceOptions.githubBranch} */
   readonly githubBranch: string
+  /** {@inheritDoc ModelReferenceOptions.hordeApiUrl} */
   readonly hordeApiUrl: string
+  /** {@inheritDoc ModelReferenceOptions.githubFallback} */
   readonly githubFallback: boolean
+  /** {@inheritDoc ModelReferenceOptions.ttlSeconds} */
   readonly ttlSeconds: number
+  /** {@inheritDoc ModelReferenceOptions.maxStaleSeconds} */
   readonly maxStaleSeconds: number
+  /** {@inheritDoc ModelReferenceOptions.hordeApiTtlSeconds} */
   readonly hordeApiTtlSeconds: number
+  /** {@inheritDoc ModelReferenceOptions.timeoutMs} */
   readonly timeoutMs: number
+  /** {@inheritDoc ModelReferenceOptions.totalTimeoutMs} */
   readonly totalTimeoutMs: number
+  /** {@inheritDoc ModelReferenceOptions.fallbackAfterMs} */
   readonly fallbackAfterMs: number
+  /** {@inheritDoc ModelReferenceOptions.sourceCooldownSeconds} */
   readonly sourceCooldownSeconds: number
+  /** {@inheritDoc ModelReferenceOptions.storageTimeoutMs} */
   readonly storageTimeoutMs: number
+  /** {@inheritDoc ModelReferenceOptions.maxBodyBytes} */
   readonly maxBodyBytes: number
+  /** {@inheritDoc ModelReferenceOptions.retries} */
   readonly retries: number
+  /** {@inheritDoc ModelReferenceOptions.prefetchStrategy} */
   readonly prefetchStrategy: PrefetchStrategy
+  /** {@inheritDoc ModelReferenceOptions.storage} */
   readonly storage: StorageAdapter | undefined
+  /** {@inheritDoc ModelReferenceOptions.initialData} */
   readonly initialData: ModelReferenceSnapshot | undefined
+  /** {@inheritDoc ModelReferenceOptions.strict} */
   readonly strict: boolean
+  /** {@inheritDoc ModelReferenceOptions.fetch} */
   readonly fetch: FetchFunction | undefined
+  /** {@inheritDoc ModelReferenceOptions.clientAgent} */
   readonly clientAgent: string | undefined
+  /** {@inheritDoc ModelReferenceOptions.onEvent} */
   readonly onEvent: ModelReferenceEventListener | undefined
+  /** {@inheritDoc ModelReferenceOptions.staleWhileRevalidate} */
   readonly staleWhileRevalidate: boolean
+  /** {@inheritDoc ModelReferenceOptions.waitUntil} */
   readonly waitUntil: WaitUntil | undefined
+  /** {@inheritDoc ModelReferenceOptions.conditionalRequests} */
   readonly conditionalRequests: 'auto' | boolean
+  /** {@inheritDoc ModelReferenceOptions.broadcastChannel} */
   readonly broadcastChannel: string | false
+  /** {@inheritDoc ModelReferenceOptions.locks} */
   readonly locks: LockManagerLike | false | undefined
 }
 
@@ -242,6 +276,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   hordeApiUrl: 'https://aihorde.net/api',
   githubFallback: true,
   ttlSeconds: 60,
+  /** Seven days. */
   maxStaleSeconds: 7 * 24 * 60 * 60,
   hordeApiTtlSeconds: 60,
   timeoutMs: 10_000,
@@ -249,6 +284,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   fallbackAfterMs: 1_000,
   sourceCooldownSeconds: 30,
   storageTimeoutMs: 2_000,
+  /** 32 MiB. */
   maxBodyBytes: 32 * 1024 * 1024,
   retries: 2,
   prefetchStrategy: PrefetchStrategy.LAZY,

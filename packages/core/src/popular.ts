@@ -1,3 +1,9 @@
+/**
+ * The most used image or text models right now, from the AI Horde public API joined with the
+ * reference: {@link getPopularModels}, and the pure ranking behind it ({@link rankPopularModels}).
+ *
+ * @module @horde-model-reference/core/popular
+ */
 import type { ReadOptions } from './cache/result.js'
 import { assertCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
@@ -12,6 +18,7 @@ export type PopularSortBy = 'worker_count' | 'usage_day' | 'usage_month' | 'usag
 
 /** A model of the reference the AI Horde serves, with its live numbers. */
 export interface PopularModel<C extends ModelReferenceCategory = ModelReferenceCategory> {
+  /** The model's name in the reference. */
   readonly name: string
   /** The reference record. */
   readonly record: RecordFor<C>
@@ -26,7 +33,16 @@ export interface PopularModel<C extends ModelReferenceCategory = ModelReferenceC
   /** Expected wait in seconds (the longest of its variants). */
   readonly eta: number
   /** Requests served, when sorted by usage (`undefined` otherwise). */
-  readonly usage: { readonly day: number; readonly month: number; readonly total: number } | undefined
+  readonly usage:
+    | {
+        /** Requests served in the last day. */
+        readonly day: number
+        /** Requests served in the last month. */
+        readonly month: number
+        /** Requests served since the Horde began counting. */
+        readonly total: number
+      }
+    | undefined
   /**
    * The workers offering it now (any of its backend variants for a text model), in the order the
    * Horde lists them, with `includeWorkers: true`; `undefined` otherwise.
@@ -70,7 +86,12 @@ type RankedCategory = HordeCategory
  * const top = await getPopularModels(client, 'image_generation', { limit: 5, includeWorkers: true })
  * console.log(top[0]?.name, top[0]?.workers?.filter((w) => w.online).length)
  * ```
+ * @param client The client (or the `ModelReferenceManager`): its reference copy, and its cache of the Horde's answers.
+ * @param category The category; only `'image_generation'` and `'text_generation'` give models.
+ * @param options `limit`, `sortBy`, `includeWorkers`, and a read's `signal` and `source`.
  * @throws {SourcesUnavailableError} when the Horde cannot be reached and nothing is cached.
+ * @throws {RangeError} when `limit` is not a whole number >= 0.
+ * @throws {TypeError} when `sortBy` is not a {@link PopularSortBy}.
  */
 export async function getPopularModels<C extends ModelReferenceCategory>(client: ModelReferenceClient, category: C, options: PopularModelsOptions = {}): Promise<PopularModel<C>[]> {
   const internals = getInternals(client)
@@ -95,6 +116,13 @@ export async function getPopularModels<C extends ModelReferenceCategory>(client:
  * a text model's backend variants (`aphrodite/...`, `koboldcpp/...`) count as the model. Given
  * `workers` (the Horde's worker list), each model lists the workers offering one of its names;
  * without it, `workers` is `undefined`.
+ *
+ * @param models A category's records (`result.models`).
+ * @param status The Horde's `/v2/status/models` entries for that category.
+ * @param stats The Horde's `/v2/stats/.../models` counts; needed unless `sortBy` is `'worker_count'`.
+ * @param sortBy How to rank the models.
+ * @param limit How many models to return at most.
+ * @param workers The Horde's `/v2/workers` list, to fill each model's `workers`.
  */
 export function rankPopularModels<C extends 'image_generation' | 'text_generation'>(
   models: ModelMap<C>,

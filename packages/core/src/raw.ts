@@ -1,3 +1,9 @@
+/**
+ * A category, or one record, exactly as a source sent it, before conversion or validation:
+ * {@link getRawModelReference} and {@link getRawModel} (upstream's `get_raw_model_json`).
+ *
+ * @module @horde-model-reference/core/raw
+ */
 import type { ReadOptions } from './cache/result.js'
 import { getCategoryDescriptor, isModelReferenceCategory, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
@@ -12,9 +18,13 @@ import { emptyIsValid } from './sources/source.js'
 
 /** The body of a category exactly as a source sent it, before conversion. */
 export interface RawModelReference {
+  /** The category read. */
   readonly category: FetchableCategory
+  /** The source that answered. */
   readonly source: ReferenceSourceName
+  /** The URL the body was read from. */
   readonly url: string
+  /** When it was fetched, in milliseconds since the epoch. */
   readonly fetchedAt: number
   /** `'json'` for the primary and the image-side legacy files, `'csv'` for the text `models.csv`. */
   readonly format: 'json' | 'csv'
@@ -32,6 +42,9 @@ export interface RawModelReference {
  * import { getRawModelReference } from '@horde-model-reference/core/raw'
  * const { source, format, data } = await getRawModelReference(client, 'text_generation')
  * ```
+ * @param client The client (or the `ModelReferenceManager`) whose sources, transport and options are used.
+ * @param category The category to read: one of the SDK's, or one the client's server lists.
+ * @param options `signal` aborts the read.
  * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
 export async function getRawModelReference(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<RawModelReference> {
@@ -67,9 +80,13 @@ export async function getRawModelReference(client: ModelReferenceClient, categor
 
 /** One record exactly as a source sent it (upstream's `get_raw_model_json`). */
 export interface RawModel {
+  /** The record's category. */
   readonly category: FetchableCategory
+  /** The source that answered. */
   readonly source: ReferenceSourceName
+  /** The URL the category was read from. */
   readonly url: string
+  /** When it was fetched, in milliseconds since the epoch. */
   readonly fetchedAt: number
   /** Its key in the source (a legacy file's key can differ from the record's `name`), or for a CSV row its `name`. */
   readonly key: string
@@ -88,6 +105,10 @@ export interface RawModel {
  * const raw = await getRawModel(client, 'image_generation', 'AlbedoBase XL (SDXL)')
  * console.log(raw?.source, raw?.data)
  * ```
+ * @param client The client (or the `ModelReferenceManager`) whose sources, transport and options are used.
+ * @param category The record's category.
+ * @param name The record's key in the source, or its `name`.
+ * @param options `signal` aborts the read.
  * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
 export async function getRawModel(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), name: string, options: ReadOptions = {}): Promise<RawModel | null> {

@@ -58,20 +58,31 @@ export async function getModelCategories(host: ClientInternals, options: Pick<Re
 
 /** A category's metadata, as a PRIMARY keeps it (`/model_references/v2/metadata/{category}`). Unknown fields are kept. */
 export interface CategoryMetadata {
+  /** The category the metadata is about. */
   readonly category: string
   /** When the category last changed, in seconds since the epoch. */
   readonly last_updated: number
+  /** What the last change to the category was. */
   readonly last_operation_type?: 'create' | 'update' | 'delete' | (string & {}) | null
+  /** The model the last change was to. */
   readonly last_operation_model?: string | null
+  /** How many records were created since the metadata was initialised. */
   readonly total_creates?: number
+  /** How many record updates there were since then. */
   readonly total_updates?: number
+  /** How many records were deleted since then. */
   readonly total_deletes?: number
+  /** How many records the category holds now. */
   readonly total_models?: number
   /** When the metadata was first created, in seconds since the epoch. */
   readonly initialization_time?: number
+  /** When the last operation that succeeded ran, in seconds since the epoch. */
   readonly last_successful_operation?: number
+  /** How many errors the PRIMARY met on the category's operations. */
   readonly error_count?: number
+  /** The version of this metadata's own format. */
   readonly metadata_schema_version?: string
+  /** The kind of backend that performs the PRIMARY's operations on the category. */
   readonly backend_type?: string
   readonly [field: string]: unknown
 }

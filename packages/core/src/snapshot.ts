@@ -8,13 +8,17 @@ export const SNAPSHOT_FORMAT = 'horde-model-reference/snapshot@1'
 export interface SnapshotCategory {
   /** The envelope format the records are in (the storage format). */
   readonly format: typeof ENVELOPE_FORMAT
+  /** The category. */
   readonly category: FetchableCategory
   /** Where the records came from: `'primary'`, `'github'`, or another source's id. */
   readonly source: string
   /** When they were fetched from it (ms since the epoch): the TTL counts from here after hydration. */
   readonly fetchedAt: number
+  /** The records keyed by name, as validated when fetched (validated again on hydration). */
   readonly records: Readonly<Record<string, unknown>>
+  /** Source keys that differ from the record's name, to the name. */
   readonly aliases: Readonly<Record<string, string>>
+  /** The issues found when the records were fetched. */
   readonly issues: readonly unknown[]
   /** The primary's `last_updated` (Unix seconds), when known. */
   readonly lastUpdated?: number
@@ -30,11 +34,13 @@ export interface SnapshotCategory {
  * the data it was built with, a mirror's cold start.
  */
 export interface ModelReferenceSnapshot {
+  /** {@link SNAPSHOT_FORMAT}; a snapshot of another format is refused. */
   readonly format: typeof SNAPSHOT_FORMAT
   /** When the snapshot was taken, in ms since the epoch. */
   readonly createdAt: number
   /** Serve these copies when every source fails, whatever their age (see `hydrate`). */
   readonly lastResort?: boolean
+  /** The copies, by category (a category the client held nothing for is left out). */
   readonly categories: Readonly<Partial<Record<FetchableCategory, SnapshotCategory>>>
 }
 
@@ -43,7 +49,12 @@ export interface HydrateReport {
   /** Installed: the client holds the snapshot's copy now. */
   readonly installed: readonly FetchableCategory[]
   /** Not installed, and why (a newer copy held, a date in the future, no valid record, ...). */
-  readonly skipped: readonly { readonly category: string; readonly reason: string }[]
+  readonly skipped: readonly {
+    /** The category not installed. */
+    readonly category: string
+    /** Why, in words. */
+    readonly reason: string
+  }[]
 }
 
 /** Options of `hydrate`. */

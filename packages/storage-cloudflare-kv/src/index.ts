@@ -1,3 +1,9 @@
+/**
+ * A storage adapter over Cloudflare Workers KV for `@horde-model-reference/core`: the model
+ * reference cache survives cold starts of an isolate.
+ *
+ * @module @horde-model-reference/storage-cloudflare-kv
+ */
 import type { StorageAdapter, StoredValueMetadata } from '@horde-model-reference/core'
 
 /**
@@ -5,12 +11,37 @@ import type { StorageAdapter, StoredValueMetadata } from '@horde-model-reference
  * `@cloudflare/workers-types` fits it.
  */
 export interface KvNamespaceLike {
+  /**
+   * Reads a value as text.
+   * @param key The full KV key (the adapter's `keyPrefix` included).
+   * @param type Always `'text'`: the adapter parses the JSON itself.
+   * @returns The text, or `null` when the key does not exist.
+   */
   get(key: string, type: 'text'): Promise<string | null>
+  /**
+   * Writes a value, with its freshness facts as the key's KV metadata.
+   * @param key The full KV key.
+   * @param value The value as JSON text.
+   * @param options `expirationTtl` in seconds (KV refuses less than 60) and the `metadata` object
+   *   `list()` returns beside the key.
+   */
   put(key: string, value: string, options?: { expirationTtl?: number; metadata?: unknown }): Promise<void>
+  /** Deletes a key; deleting a missing key is not an error. */
   delete(key: string): Promise<void>
+  /** Lists keys (with their metadata, without their values) by prefix, one page per call; `cursor` asks for the next page. */
   list(options?: { prefix?: string; cursor?: string }): Promise<{
-    keys: { name: string; expiration?: number; metadata?: unknown }[]
+    /** The page's keys. */
+    keys: {
+      /** The full KV key. */
+      name: string
+      /** When KV deletes the key, in seconds since the Unix epoch; absent for a key without expiry. */
+      expiration?: number
+      /** The metadata written with the key's last `put`. */
+      metadata?: unknown
+    }[]
+    /** `true` on the last page. */
     list_complete: boolean
+    /** The cursor for the next page, when `list_complete` is `false`. */
     cursor?: string
   }>
 }
@@ -63,6 +94,10 @@ export interface CloudflareKvStorage extends StorageAdapter {
  *   },
  * }
  * ```
+ *
+ * @param namespace The KV namespace binding (`env.MODEL_REFERENCE`).
+ * @param options The key prefix.
+ * @throws TypeError when `namespace` is not a KV namespace (it has no `put`).
  */
 export function createCloudflareKvStorage(namespace: KvNamespaceLike, options: CloudflareKvStorageOptions = {}): CloudflareKvStorage {
   if (typeof namespace?.put !== 'function') throw new TypeError('createCloudflareKvStorage needs a KV namespace binding')

@@ -1,3 +1,9 @@
+/**
+ * A storage adapter over IndexedDB for `@horde-model-reference/core` in browsers: the model
+ * reference cache survives page reloads and is shared by the tabs of an origin.
+ *
+ * @module @horde-model-reference/storage-indexeddb
+ */
 import type { StorageAdapter } from '@horde-model-reference/core'
 // Only createStore and promisifyRequest: idb-keyval's get/set would also pull in its default store.
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval'
@@ -18,7 +24,12 @@ export interface IndexedDbStorageOptions {
 }
 
 /** The defaults of {@link IndexedDbStorageOptions}. */
-export const DEFAULT_INDEXEDDB_STORAGE_OPTIONS = Object.freeze({ databaseName: 'horde-model-reference', storeName: 'categories' })
+export const DEFAULT_INDEXEDDB_STORAGE_OPTIONS = Object.freeze({
+  /** The database's default name. */
+  databaseName: 'horde-model-reference',
+  /** The object store's default name. */
+  storeName: 'categories',
+})
 
 // Safari closes IndexedDB connections on its own ("InvalidStateError: The database connection
 // is closing"); a fresh connection usually works.

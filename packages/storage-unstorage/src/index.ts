@@ -1,3 +1,9 @@
+/**
+ * A storage adapter over any unstorage driver (files, Redis, Deno KV, ...) for
+ * `@horde-model-reference/core`: the model reference cache survives restarts on every server runtime.
+ *
+ * @module @horde-model-reference/storage-unstorage
+ */
 import type { StorageAdapter } from '@horde-model-reference/core'
 import type { Storage } from 'unstorage'
 
@@ -112,6 +118,10 @@ function driverName(storage: Storage, prefix: string): string | undefined {
  *   storage: createUnstorageStorage(createStorage({ driver: fsDriver({ base: './.cache' }) })),
  * })
  * ```
+ *
+ * @param storage An unstorage `Storage` (`createStorage({ driver })`).
+ * @param options The key prefix and the longest value stored in one piece.
+ * @throws TypeError when `storage` is not an unstorage `Storage`.
  */
 export function createUnstorageStorage(storage: Storage, options: UnstorageStorageOptions = {}): StorageAdapter {
   if (typeof storage?.setItemRaw !== 'function' || typeof storage.getKeys !== 'function') throw new TypeError('createUnstorageStorage needs an unstorage Storage (createStorage())')

@@ -12,8 +12,9 @@ export const ENVELOPE_FORMAT = 2
 
 /** What is stored per category: the records and everything needed to judge them later. */
 export interface CategoryEnvelope {
-  /** {@link ENVELOPE_FORMAT} when written. */
+  /** The envelope format version, `ENVELOPE_FORMAT` when written; an envelope of another format is a miss. */
   readonly format: typeof ENVELOPE_FORMAT
+  /** The category the records are of. */
   readonly category: ModelReferenceCategory
   /** Where the records came from: `'primary'`, `'github'`, or a provider's id. */
   readonly source: ReferenceSourceName | (string & {})

@@ -15,6 +15,7 @@ export type ResultSource = 'primary' | 'github' | 'storage' | 'snapshot' | 'none
 
 /** A category's records with their provenance. Frozen; the same object until the data or its staleness changes. */
 export interface ModelReferenceResult<C extends ModelReferenceCategory = ModelReferenceCategory> {
+  /** The category the records are of. */
   readonly category: C
   /** The records keyed by `name`: frozen, with no prototype. */
   readonly models: ModelMap<C>
@@ -67,11 +68,30 @@ export function freezeResult<C extends ModelReferenceCategory>(fields: Omit<Mode
  * cached) has an `error`, `'loading'` has neither yet. The same object until something changes.
  */
 export type CategoryState<C extends ModelReferenceCategory = ModelReferenceCategory> =
-  | { readonly status: 'loading'; readonly category: C; readonly result: undefined; readonly error: undefined; readonly isFetching: boolean }
-  | { readonly status: 'error'; readonly category: C; readonly result: undefined; readonly error: Error; readonly isFetching: boolean }
+  | {
+      readonly status: 'loading'
+      /** The category. */
+      readonly category: C
+      readonly result: undefined
+      readonly error: undefined
+      /** A load is running (the first one). */
+      readonly isFetching: boolean
+    }
+  | {
+      readonly status: 'error'
+      /** The category. */
+      readonly category: C
+      readonly result: undefined
+      /** Why the last load failed (a `SourcesUnavailableError` as a rule). */
+      readonly error: Error
+      /** A load is running (a new attempt). */
+      readonly isFetching: boolean
+    }
   | {
       readonly status: 'success'
+      /** The category. */
       readonly category: C
+      /** The copy held: records, source, `fetchedAt`, `stale`, issues. */
       readonly result: ModelReferenceResult<C>
       /** Why the last refresh failed, when the copy is served stale because of it (also `result.error`). */
       readonly error: Error | undefined

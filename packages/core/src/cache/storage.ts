@@ -6,6 +6,7 @@
 export interface StoredValueMetadata {
   /** The envelope format. */
   readonly format: number
+  /** The category of the stored records (for a provider's copy, the category it was read for). */
   readonly category: string
   /** Where the records came from: `'primary'` or `'github'`. */
   readonly source: string
@@ -40,7 +41,12 @@ export interface StorageSetOptions {
 export interface StorageAdapter {
   /** The value stored under `key`, or `undefined`. */
   get(key: string): Promise<unknown>
-  /** Stores `value` under `key`, replacing what was there. */
+  /**
+   * Stores `value` under `key`, replacing what was there.
+   * @param key The key, such as `'v2/image_generation'`: short, of letters, digits and `/:._-`.
+   * @param value A JSON-compatible value (the envelope of a category).
+   * @param options How long to keep it (`retentionSeconds`) and the facts to keep beside it (`metadata`).
+   */
   set(key: string, value: unknown, options: StorageSetOptions): Promise<void>
   /** Removes `key`; removing a missing key is not an error. */
   delete(key: string): Promise<void>

@@ -144,6 +144,8 @@ function familyOf(baseline: string): string {
  * fitsBaseline('SD 2.1 768', 'stable_diffusion_2_512') // true
  * fitsBaseline('SD 3.5', 'stable_diffusion_xl') // 'unknown'
  * ```
+ * @param baseModel A model site's base-model name, such as `'Pony'` or `'SD 1.5'`.
+ * @param imageRecordOrBaseline An image record, or its baseline.
  */
 export function fitsBaseline(baseModel: string, imageRecordOrBaseline: object | string): boolean | 'unknown' {
   const image = resolveImageBaseline(imageRecordOrBaseline, 'fitsBaseline: the image model')

@@ -46,7 +46,12 @@ export interface ControlNetEvidenceItem {
   /** The text read (a name, a file name, a URL, a `.yaml` file name). */
   readonly text: string
   /** The families it names, with the token that named each (`sd1`, `sd2`, `sdxl`, or `foreign`). */
-  readonly markers: readonly { readonly token: string; readonly family: Family | 'foreign' }[]
+  readonly markers: readonly {
+    /** The token as it appears in the text, such as `'sdxl'`. */
+    readonly token: string
+    /** The family it names (`'foreign'`: an architecture none of the image baselines is). */
+    readonly family: Family | 'foreign'
+  }[]
 }
 
 function tokens(text: string): string[] {
@@ -182,6 +187,8 @@ export function controlNetBaselines(record: object): ControlNetBaselines {
  * controlNetWorksWith(controlnets['control_depth']!, images['Deliberate']!) // true (both SD 1.x)
  * controlNetWorksWith(controlnets['control_depth']!, 'stable_diffusion_xl') // false
  * ```
+ * @param controlnetRecord A `controlnet` record.
+ * @param imageRecordOrBaseline An image record, or its baseline.
  */
 export function controlNetWorksWith(controlnetRecord: object, imageRecordOrBaseline: object | string): boolean | 'unknown' {
   const { baselines, status } = controlNetBaselines(controlnetRecord)

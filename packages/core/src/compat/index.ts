@@ -1,8 +1,11 @@
-// `@horde-model-reference/core/compat`: pure helpers that answer compatibility and display
-// questions about records (which baselines a ControlNet or a LoRA fits, a model's requirements
-// applied to generation parameters, labels). They read records defensively: only own data
-// properties count, a value of the wrong type reads as absent, and a malformed record never
-// makes them throw (a non-object argument is a TypeError).
+/**
+ * Pure helpers that answer compatibility and display questions about records (which baselines a
+ * ControlNet or a LoRA fits, a model's requirements applied to generation parameters, labels).
+ * They read records defensively: only own data properties count, a value of the wrong type reads
+ * as absent, and a malformed record never makes them throw (a non-object argument is a TypeError).
+ *
+ * @module @horde-model-reference/core/compat
+ */
 
 export { BASE_MODEL_SPELLINGS, baseModelToBaseline, fitsBaseline, nativeResolution, type BaseModelSpelling } from './baselines.js'
 export { controlNetBaselines, controlNetEvidence, controlNetWorksWith, type ControlNetBaselines, type ControlNetEvidenceItem } from './controlnet.js'

@@ -17,7 +17,9 @@ export interface ImageGenerationParams {
   sampler_name?: string
   /** `true` for the Karras noise schedule. */
   karras?: boolean
+  /** The image's width in pixels. */
   width?: number
+  /** The image's height in pixels. */
   height?: number
 }
 
@@ -105,6 +107,8 @@ function nameList(value: unknown): readonly string[] | undefined {
  * // params: { steps: 6, cfg_scale: 2, sampler_name: 'k_dpmpp_sde', karras: true }
  * // changes[0]: { field: 'steps', before: 30, after: 6, reason: 'requirements.max_steps is 6' }
  * ```
+ * @param record An image record (its `requirements` are read).
+ * @param params The generation parameters as you would send them; not modified.
  */
 export function applyRequirements<P extends ImageGenerationParams>(record: object, params: P): AppliedRequirements<P> {
   requireRecord(record, 'applyRequirements: the image record')

@@ -161,6 +161,9 @@ function convertOtherRecord(category: ModelReferenceCategory, legacy: Record<str
  *
  * Where upstream aborts the whole category for one bad record, this skips that record and
  * reports it. Keys are kept as in the source; records are keyed by `name` later.
+ *
+ * @param category The category the file is of (it decides the record shape and defaults).
+ * @param data The file's parsed JSON: an object keyed by model name.
  */
 export function convertLegacyJson(category: ModelReferenceCategory, data: unknown): ConversionResult {
   const issues: ModelReferenceIssue[] = []

@@ -9,7 +9,9 @@ export type ConvertedEntries = [key: string, record: unknown][]
 
 /** What a converter returns: records in source order, and the issues it found. */
 export interface ConversionResult {
+  /** The converted records as `[key, record]` pairs, in source order (not yet validated). */
   readonly entries: ConvertedEntries
+  /** Records skipped, and values the converter had to fix, one issue each. */
   readonly issues: ModelReferenceIssue[]
 }
 

@@ -1,3 +1,11 @@
+/**
+ * Text model names: the backend prefixes (`aphrodite/`, `koboldcpp/`) as a registry, a name's
+ * legacy variants, and the parser that splits a name into author, base name, size, variant and
+ * quantisation.
+ *
+ * @module @horde-model-reference/core/text-names
+ */
+
 /** How a text backend writes the legacy duplicate of a model name. */
 export interface TextBackend {
   /** The backend's name, such as `'aphrodite'`. */
@@ -11,6 +19,9 @@ const backends = new Map<string, TextBackend>()
 /**
  * Registers a text backend whose legacy names carry a prefix (upstream's `register_text_backend`).
  * `aphrodite` (full name) and `koboldcpp` (name without the author) are built in.
+ *
+ * @param name The backend's name, the prefix before the first `/`.
+ * @param prefixes Whether the prefixed name keeps the author (`'full'`) or not.
  */
 export function registerTextBackend(name: string, prefixes: TextBackend['prefixes'] = 'full'): TextBackend {
   if (typeof name !== 'string' || name === '' || name.includes('/')) throw new TypeError('A text backend needs a name without "/".')
@@ -64,6 +75,7 @@ export function getModelNameVariants(name: string): string[] {
 
 /** The parts of a text model name, as upstream's `parse_text_model_name` finds them. */
 export interface ParsedTextModelName {
+  /** The name parsed, as given. */
   readonly originalName: string
   /** What is left once size, version, quantisation, variant and date are taken out: the group name. */
   readonly baseName: string

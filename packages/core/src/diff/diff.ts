@@ -40,7 +40,12 @@ export interface ModelReferenceDiff {
 }
 
 /** What {@link diffModelReferences} compares: a records map, or a result object holding one as `models`. */
-export type DiffInput = RecordsMap | { readonly models: RecordsMap }
+export type DiffInput =
+  | RecordsMap
+  | {
+      /** The records, keyed by name. */
+      readonly models: RecordsMap
+    }
 
 /**
  * Compares two versions of a category's records and says which were added, removed and changed,
@@ -71,6 +76,8 @@ export type DiffInput = RecordsMap | { readonly models: RecordsMap }
  * @example
  * const diff = diffModelReferences(previous, await client.getModelReferenceResult('image_generation'))
  * if (!diff.equal) console.log(diff.added, diff.removed, diff.changed.map((c) => c.name))
+ * @param before The older version (a records map, or a result).
+ * @param after The newer version.
  * @throws {TypeError} when an input is not an object, or a compared record holds a function or
  * symbol or nests deeper than 10,000 levels (a cycle).
  */

@@ -98,6 +98,8 @@ function equalLeaves(a: unknown, b: unknown): boolean {
  * recordsEqual({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 }) // true: key order is ignored
  * recordsEqual({ a: 1, b: undefined }, { a: 1 })         // true: undefined is missing
  * recordsEqual({ tags: [1, 2] }, { tags: [2, 1] })       // false: array order counts
+ * @param a A record, or any JSON-like value.
+ * @param b The value to compare it with.
  * @throws {TypeError} when the compared parts hold a function or symbol, or nest deeper than 10,000 levels (a cycle).
  */
 export function recordsEqual(a: unknown, b: unknown): boolean {

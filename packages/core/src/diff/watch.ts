@@ -5,6 +5,7 @@ import { diffModelReferences, type ModelReferenceDiff } from './diff.js'
 
 /** A real change of a category's records, as {@link watchModelReference} reports it. */
 export interface ModelReferenceChange<C extends ModelReferenceCategory = ModelReferenceCategory> {
+  /** The category that changed. */
   readonly category: C
   /** What was added, removed and changed (never `equal`). */
   readonly diff: ModelReferenceDiff
@@ -30,6 +31,9 @@ export type WatchableClient = Pick<ModelReferenceClient, 'peek' | 'subscribe'>
  * import { watchModelReference } from '@horde-model-reference/core/diff'
  * const stop = watchModelReference(client, 'image_generation', ({ diff }) => console.log('added', diff.added, 'removed', diff.removed))
  * ```
+ * @param client A client or the manager (it uses `peek` and `subscribe`).
+ * @param category The category to watch.
+ * @param listener Called with each change, synchronously after the new copy lands.
  * @returns A function that stops watching.
  * @throws {TypeError} without a listener function.
  */

@@ -7,6 +7,12 @@ export class HordeModelReferenceError extends Error {
   /** A stable machine-readable code, such as `'UNKNOWN_CATEGORY'`. */
   readonly code: string
 
+  /**
+   * Creates an error of the SDK; the subclasses pass their code and a message that says what to do.
+   * @param code The stable machine-readable code.
+   * @param message What happened and what to do about it.
+   * @param options `cause`: the error underneath, if any.
+   */
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.code = code

@@ -9,6 +9,7 @@ export class ModelNotFoundError extends HordeModelReferenceError {
   /** Names in the category that differ from `modelName` only in letter case or spacing. */
   readonly suggestions: readonly string[]
 
+  /** Thrown by the SDK's reads; the message names the model, the category and the suggestions. */
   constructor(category: string, modelName: string, suggestions: readonly string[]) {
     const hint =
       suggestions.length > 0

@@ -2,6 +2,7 @@ import { createGuard, HordeModelReferenceError } from './base.js'
 
 /** Thrown by `ModelReferenceManager.getInstance()` before any manager was created. */
 export class NoInstanceError extends HordeModelReferenceError {
+  /** Thrown by the SDK; the message says to create the manager first. */
   constructor() {
     super(
       'NO_INSTANCE',

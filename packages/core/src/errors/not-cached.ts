@@ -5,6 +5,7 @@ export class NotCachedError extends HordeModelReferenceError {
   /** The category that was read. */
   readonly category: string
 
+  /** Thrown by the SDK's cache-only reads; the message names the category. */
   constructor(category: string) {
     super(
       'NOT_CACHED',

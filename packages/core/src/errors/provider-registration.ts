@@ -7,6 +7,7 @@ export class ProviderRegistrationError extends HordeModelReferenceError {
   /** Why: an empty or reserved id, an id already registered, or not a provider at all. */
   readonly reason: 'empty' | 'reserved' | 'duplicate' | 'invalid'
 
+  /** Thrown by `registerProvider`; the message names the id, the reason and what to change. */
   constructor(providerId: unknown, reason: ProviderRegistrationError['reason'], detail: string) {
     super('PROVIDER_REGISTRATION', `Cannot register provider ${JSON.stringify(String(providerId))}: ${detail}`)
     this.providerId = providerId

@@ -21,6 +21,7 @@ export class SingletonConflictError extends HordeModelReferenceError {
   /** Each option that differs. */
   readonly conflicts: readonly OptionConflict[]
 
+  /** Thrown by `new ModelReferenceManager(options)`; the message lists each conflict and the ways out. */
   constructor(conflicts: readonly OptionConflict[]) {
     super(
       'SINGLETON_CONFLICT',

@@ -46,6 +46,7 @@ export class SourcesUnavailableError extends HordeModelReferenceError {
   /** Every request that was tried, in order, with its cause. */
   readonly attempts: readonly SourceAttempt[]
 
+  /** Thrown by the SDK's reads; the message lists every attempt with its URL and cause. */
   constructor(category: string, attempts: readonly SourceAttempt[], reason?: string) {
     const lines = attempts.map(
       (a) => `  - ${a.source} ${a.url}: ${a.kind}${a.status === undefined ? '' : ` ${a.status}`}: ${a.message}`,

@@ -7,6 +7,7 @@ export class UnknownCategoryError extends HordeModelReferenceError {
   /** Every valid category name. */
   readonly validCategories: readonly string[]
 
+  /** Thrown by the SDK; the message lists the valid categories. */
   constructor(category: unknown, validCategories: readonly string[]) {
     super(
       'UNKNOWN_CATEGORY',

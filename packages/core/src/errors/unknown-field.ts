@@ -15,6 +15,7 @@ export class UnknownFieldError extends HordeModelReferenceError {
   /** Known fields close to `field`, closest first (may be empty). */
   readonly suggestions: readonly string[]
 
+  /** Thrown by queries; the message suggests the closest known fields and lists them all. */
   constructor(field: string, category: string | undefined, knownFields: readonly string[], suggestions: readonly string[]) {
     const where = category === undefined ? 'any category' : `category "${category}"`
     const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => JSON.stringify(s)).join(' or ')}?` : ''

@@ -7,6 +7,7 @@ export class UnknownSourceError extends HordeModelReferenceError {
   /** The ids a read can name: `horde`, `any` and every registered provider. */
   readonly validSources: readonly string[]
 
+  /** Thrown by reads that select sources; the message lists the valid ids. */
   constructor(source: string, validSources: readonly string[]) {
     super(
       'UNKNOWN_SOURCE',

@@ -11,6 +11,7 @@ export class ValidationError extends HordeModelReferenceError {
   /** Every request that was tried, in order. */
   readonly attempts: readonly SourceAttempt[]
 
+  /** Thrown by reads with `strict: true`; the message shows the first five issues. */
   constructor(category: string, issues: readonly ModelReferenceIssue[], attempts: readonly SourceAttempt[]) {
     const shown = issues.slice(0, 5).map((i) => `  - ${i.key}${i.path ? ` at ${i.path}` : ''}: ${i.message}`)
     const more = issues.length > shown.length ? `\n  ... and ${issues.length - shown.length} more` : ''

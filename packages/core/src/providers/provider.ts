@@ -22,6 +22,8 @@ export interface ProviderContext {
    * `Client-Agent`; `request`/`response` events name this provider) and parses the JSON body.
    * `headers` go with this request only and appear in no error or event.
    *
+   * @param url An absolute URL.
+   * @param options `headers` for this request only (an API key, for instance).
    * @throws the same failures as any source request, with their kind and status.
    */
   getJson(url: string, options?: { readonly headers?: Readonly<Record<string, string>> }): Promise<unknown>
@@ -51,7 +53,12 @@ export interface ModelReferenceProvider {
   readonly categories: readonly string[]
   /** How long its records are fresh, in seconds. @default the client's `ttlSeconds` */
   readonly ttlSeconds?: number
-  /** Loads a category's records. A throw is a failure of this provider only. */
+  /**
+   * Loads a category's records. A throw is a failure of this provider only.
+   * @param category One of its `categories`.
+   * @param context The read's `signal`, the client's `primaryUrl`, and `getJson` through the client's transport.
+   * @returns The records keyed by name, or a list of records with their `name` (raw objects: the SDK validates them).
+   */
   load(category: string, context: ProviderContext): Promise<ProviderRecords>
 }
 

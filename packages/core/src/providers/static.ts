@@ -28,6 +28,8 @@ function staticProvider(id: string, records: Readonly<Record<string, unknown>>):
  * client.registerProvider(createStaticProvider('my-lab', { image_generation: { 'My Model': myRecord } }))
  * const mine = await client.getModelReference('image_generation', { source: 'my-lab' })
  * ```
+ * @param id The provider's source id.
+ * @param records The records, by category, then by name.
  */
 export function createStaticProvider(id: string, records: StaticRecords): ModelReferenceProvider {
   return staticProvider(id, records)
@@ -43,6 +45,8 @@ export function createStaticProvider(id: string, records: StaticRecords): ModelR
  * import { staticProviderFromRaw } from '@horde-model-reference/core/providers'
  * client.registerProvider(staticProviderFromRaw('beta', { image_generation: { 'Beta XL': { baseline: 'stable_diffusion_xl', nsfw: false } } }))
  * ```
+ * @param id The provider's source id.
+ * @param records Raw record objects, by category, then by key.
  */
 export function staticProviderFromRaw(id: string, records: RawStaticRecords): ModelReferenceProvider {
   return staticProvider(id, records)

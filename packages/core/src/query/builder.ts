@@ -48,7 +48,9 @@ export interface ClassificationFilter {
 
 /** A matching record with the id of the source it came from (`'horde'` or a provider's id). */
 export interface RecordWithSource<R> {
+  /** The record. */
   readonly record: R
+  /** The id of the source that gave it: `'horde'` or a provider's id. */
   readonly source: string
 }
 
@@ -544,15 +546,19 @@ export class ImageGenerationQuery extends ModelQuery<'image_generation'> {
     const wanted = normalizeBaseline(baseline) ?? baseline
     return this.and((record) => (normalizeBaseline(record.baseline) ?? record.baseline) === wanted, ['baseline'])
   }
+  /** Keeps the models marked `nsfw`. */
   onlyNsfw(): this {
     return this.and((record) => record.nsfw, ['nsfw'])
   }
+  /** Leaves out the models marked `nsfw` (upstream's `exclude_nsfw`). */
   excludeNsfw(): this {
     return this.and((record) => !record.nsfw, ['nsfw'])
   }
+  /** Keeps the inpainting models. */
   onlyInpainting(): this {
     return this.and((record) => record.inpainting, ['inpainting'])
   }
+  /** Leaves out the inpainting models. */
   excludeInpainting(): this {
     return this.and((record) => !record.inpainting, ['inpainting'])
   }
@@ -579,6 +585,7 @@ export class TextGenerationQuery extends ModelQuery<'text_generation'> {
   onlyQuantized(): this {
     return this.and((record) => isQuantizedModelName(record.name))
   }
+  /** Leaves out quantised builds (a quantisation such as `Q4_K_M` or `GGUF` in the name). */
   excludeQuantized(): this {
     return this.and((record) => !isQuantizedModelName(record.name))
   }
@@ -590,6 +597,7 @@ export class TextGenerationQuery extends ModelQuery<'text_generation'> {
 
 /** The query of `controlnet`, with style shortcuts. */
 export class ControlNetQuery extends ModelQuery<'controlnet'> {
+  /** Keeps one `controlnet_style`, such as `'control_canny'` (compared exactly). */
   forStyle(style: string): this {
     return this.and((record) => record.controlnet_style === style, ['controlnet_style'])
   }
@@ -622,6 +630,8 @@ export type QueryFor<C extends ModelReferenceCategory> = C extends 'image_genera
  * const mine = createQuery('image_generation', async () => ({ models: myRecords, sources: [{ id: 'mine', status: 'ok', recordCount: 2 }] }))
  * await mine.whereSource('mine').count()
  * ```
+ * @param category The category the records are of.
+ * @param load Called by each terminal that runs: the records keyed by name, or with their provenance.
  * @throws {UnknownCategoryError} for a name that is not a category.
  */
 export function createQuery<C extends ModelReferenceCategory>(category: C, load: () => QueryInput<C> | Promise<QueryInput<C>>): QueryFor<C> {
@@ -661,9 +671,20 @@ export interface QueryOptions {
  * A category the SDK does not know is left to the read: its terminals reject with
  * `UnknownCategoryError` unless the client's server lists it (then it is read as generic records).
  *
+ * @param reader A client, the manager, or anything with their `getModelReferenceResult`.
+ * @param category The category to query.
+ * @param options `source` selects where the records come from.
  * @throws {TypeError} when `reader` is not a client.
  */
 export function query<C extends ModelReferenceCategory>(reader: ModelReferenceReader, category: C, options?: QueryOptions): QueryFor<C>
+/**
+ * A query over a category the SDK does not know by name, such as one the client's server lists:
+ * its records are read as generic records.
+ *
+ * @param reader A client, the manager, or anything with their `getModelReferenceResult`.
+ * @param category The category's name.
+ * @param options `source` selects where the records come from.
+ */
 export function query(reader: ModelReferenceReader, category: string, options?: QueryOptions): ModelQuery<ModelReferenceCategory>
 export function query(reader: ModelReferenceReader, category: string, options: QueryOptions = {}): ModelQuery<ModelReferenceCategory> {
   if (typeof reader?.getModelReferenceResult !== 'function') throw new TypeError('query() needs a client (or the manager) as its first argument: query(client, category).')
@@ -691,6 +712,9 @@ export type AllModelsQuery = ModelQuery<ModelReferenceCategory, undefined>
  * import { queryAll } from '@horde-model-reference/core/query'
  * const restorers = await queryAll(client).whereClassification({ purpose: 'post_processing' }).orderBy('name').toArray()
  * ```
+ * @param reader A client, the manager, or anything with their `getModelReferenceResult`.
+ * @param options The read options of every category's read (`source`, `signal`, `waitUntil`).
+ * @throws {TypeError} when `reader` is not a client.
  */
 export function queryAll(reader: ModelReferenceReader, options: ReadOptions = {}): AllModelsQuery {
   if (typeof reader?.getModelReferenceResult !== 'function') throw new TypeError('queryAll() needs a client (or the manager) as its first argument: queryAll(client).')

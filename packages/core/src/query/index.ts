@@ -1,4 +1,10 @@
-// `@horde-model-reference/core/query`: the query builder.
+/**
+ * The query builder: immutable, lazy queries over a category's records ({@link query}) or every
+ * category's ({@link queryAll}), with filters over dotted field paths checked against the fields
+ * the records have, ranked search as you type, ordering, paging and provenance terminals.
+ *
+ * @module @horde-model-reference/core/query
+ */
 export {
   query,
   queryAll,

@@ -29,13 +29,21 @@ export function getAllDownloadUrls(record: ModelRecordBase): string[] {
 /**
  * `true` when two sha256 hashes are the same, ignoring letter case (the real data mixes
  * upper- and lower-case hex). The `'FIXME'` sentinel and empty values never match.
+ *
+ * @param a A hash (hex), or nothing.
+ * @param b The hash to compare it with.
  */
 export function sha256Equals(a: string | null | undefined, b: string | null | undefined): boolean {
   if (typeof a !== 'string' || typeof b !== 'string' || a === '' || a === UNKNOWN_SHA256 || b === UNKNOWN_SHA256) return false
   return a.toLowerCase() === b.toLowerCase()
 }
 
-/** The file of a model whose sha256 equals `sha256` (ignoring case), or `undefined`. */
+/**
+ * The file of a model whose sha256 equals `sha256` (ignoring case), or `undefined`.
+ *
+ * @param record Any record (its `config.download` is searched).
+ * @param sha256 The hash to look for, in hex.
+ */
 export function findDownloadBySha256(record: ModelRecordBase, sha256: string): DownloadRecord | undefined {
   return record.config.download.find((file) => sha256Equals(file.sha256sum, sha256))
 }

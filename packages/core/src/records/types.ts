@@ -58,10 +58,15 @@ export interface ModelClassification {
 
 /** The fine-tune family a model belongs to. */
 export interface FineTuneSeriesInfo {
+  /** The series' name, such as `'Pony'`. */
   readonly name: string
+  /** The series' version, free text. */
   readonly version?: string | null
+  /** Who makes the series. */
   readonly author?: string | null
+  /** What the series is, free text. */
   readonly description?: string | null
+  /** The series' web page. */
   readonly homepage?: string | null
 }
 
@@ -75,11 +80,17 @@ export interface ModelRecordBase<C extends ModelReferenceCategory = ModelReferen
   readonly record_type: C
   /** The model's name: the key of the map a reader gets. */
   readonly name: string
+  /** What the model is and is good at, free text. */
   readonly description?: string | null
+  /** The model's version, free text (`'1.0'`, `'IL 19'`, ...): never a number. */
   readonly version?: string | null
+  /** The fine-tune family the model belongs to, when the record says. */
   readonly finetune_series?: FineTuneSeriesInfo | null
+  /** Bookkeeping: schema version, who created and changed the record and when. */
   readonly metadata: ModelRecordMetadata
+  /** The model's files, with where to download them. */
   readonly config: ModelRecordConfig
+  /** The category's domain and purpose. */
   readonly model_classification: ModelClassification
   /** The model's size on disk in bytes (may exceed 2^32). */
   readonly size_on_disk_bytes?: number | null
@@ -89,14 +100,21 @@ export interface ModelRecordBase<C extends ModelReferenceCategory = ModelReferen
 export interface ImageGenerationModelRecord extends ModelRecordBase<'image_generation'> {
   /** The architecture, such as `'stable_diffusion_xl'`; an unknown one is kept with a warning. */
   readonly baseline: OpenString<KnownImageBaseline>
+  /** `true` for an inpainting model (it fills a masked part of a source image). */
   readonly inpainting: boolean
+  /** `true` when the model is meant for, or readily produces, adult content. */
   readonly nsfw: boolean
+  /** A speed-up the model is built for, such as `'lightning'` (few steps). */
   readonly optimization?: string | null
+  /** Descriptive tags (`'anime'`, `'retro'`, ...), from upstream's `KNOWN_TAGS` as a rule. */
   readonly tags: readonly string[]
   /** URLs of example images. */
   readonly showcases: readonly string[]
+  /** Words a prompt should contain to bring out the model's look; `[]` when none. */
   readonly trigger: readonly string[]
+  /** The oldest worker (bridge) version that can run the model; unused since 2023. */
   readonly min_bridge_version?: number | null
+  /** The model's web page (Civitai, Hugging Face, ...). */
   readonly homepage?: string | null
   /** The style, such as `'generalist'`; an unknown one is kept with a warning. */
   readonly style?: OpenString<ModelStyle> | null
@@ -110,11 +128,15 @@ export interface TextGenerationModelRecord extends ModelRecordBase<'text_generat
   readonly parameters: number
   /** Free text, such as the base model's repository name. */
   readonly baseline?: string | null
+  /** `true` when the model is meant for, or readily produces, adult content. */
   readonly nsfw: boolean
   /** Free text: `generalist`, `chat`, `roleplay`, ... */
   readonly style?: string | null
+  /** The name to show people, such as `'Llama 3 8B Instruct'` (generated from the name when the source had none). */
   readonly display_name?: string | null
+  /** The model's web page, such as its Hugging Face repository. */
   readonly url?: string | null
+  /** Descriptive tags. */
   readonly tags?: readonly string[] | null
   /** The prompt format, such as `'ChatML'`. */
   readonly instruct_format?: string | null
@@ -122,6 +144,7 @@ export interface TextGenerationModelRecord extends ModelRecordBase<'text_generat
   readonly settings?: Readonly<Record<string, PrimitiveSetting>> | null
   /** The base-name group, such as `'Llama-3'` for `'Llama-3-8B-Instruct'`. */
   readonly text_model_group?: string | null
+  /** Set when the name does not follow upstream's naming schema (`{author}/{model}`): says how it differs. */
   readonly name_schema_exception?: string | null
 }
 
@@ -133,49 +156,76 @@ export interface ControlNetModelRecord extends ModelRecordBase<'controlnet'> {
 
 /** A `controlnet_annotator` record. */
 export interface ControlNetAnnotatorModelRecord extends ModelRecordBase<'controlnet_annotator'> {
+  /** The ControlNet types the annotator prepares images for, such as `'canny'`. */
   readonly control_types: readonly string[]
+  /** The preprocessors the annotator provides. */
   readonly preprocessors: readonly string[]
 }
 
 /** A `clip` record. */
 export interface ClipModelRecord extends ModelRecordBase<'clip'> {
+  /** The OpenCLIP pretrained weights the model loads, such as `'laion2b_s39b_b160k'`. */
   readonly pretrained_name?: string | null
 }
 
 /** A `video_generation` or `audio_generation` record (reserved upstream, empty today). */
 export interface MediaGenerationModelRecord<C extends 'video_generation' | 'audio_generation'>
   extends ModelRecordBase<C> {
+  /** The architecture, free text. */
   readonly baseline?: string | null
+  /** `true` when the model is meant for, or readily produces, adult content. */
   readonly nsfw: boolean
+  /** Descriptive tags. */
   readonly tags?: readonly string[] | null
 }
 
 /** A `lora` or `ti` record (managed elsewhere: the reference never holds any). */
 export interface AuxiliaryModelRecord<C extends 'lora' | 'ti'> extends ModelRecordBase<C> {
+  /** The baseline of the models it fits, free text. */
   readonly baseline?: string | null
+  /** `true` when it is meant for, or readily produces, adult content. */
   readonly nsfw: boolean
+  /** Descriptive tags. */
   readonly tags?: readonly string[] | null
+  /** Words a prompt should contain to activate it. */
   readonly trigger?: readonly string[] | null
+  /** URLs of example images. */
   readonly showcases?: readonly string[] | null
+  /** Its web page. */
   readonly homepage?: string | null
 }
 
 /** The record type of each category. */
 export interface ModelRecordMap {
+  /** BLIP image captioning models (post-processing). */
   blip: ModelRecordBase<'blip'>
+  /** CLIP models (image–text feature extraction). */
   clip: ClipModelRecord
+  /** CodeFormer face restoration models (post-processing). */
   codeformer: ModelRecordBase<'codeformer'>
+  /** ControlNet models (image generation guided by a control image). */
   controlnet: ControlNetModelRecord
+  /** ControlNet annotators (the preprocessors that make control images). */
   controlnet_annotator: ControlNetAnnotatorModelRecord
+  /** ESRGAN upscalers (post-processing). */
   esrgan: ModelRecordBase<'esrgan'>
+  /** GFPGAN face restoration models (post-processing). */
   gfpgan: ModelRecordBase<'gfpgan'>
+  /** Safety checkers (they flag unsafe images, such as NSFW ones). */
   safety_checker: ModelRecordBase<'safety_checker'>
+  /** Image generation models (Stable Diffusion, Flux, ...). */
   image_generation: ImageGenerationModelRecord
+  /** Text generation models (LLMs). */
   text_generation: TextGenerationModelRecord
+  /** Video generation models (reserved upstream, empty today). */
   video_generation: MediaGenerationModelRecord<'video_generation'>
+  /** Audio generation models (reserved upstream, empty today). */
   audio_generation: MediaGenerationModelRecord<'audio_generation'>
+  /** Models that fit no other category. */
   miscellaneous: ModelRecordBase<'miscellaneous'>
+  /** LoRAs (managed elsewhere: the reference never holds any). */
   lora: AuxiliaryModelRecord<'lora'>
+  /** Textual inversions (embeddings; managed elsewhere: the reference never holds any). */
   ti: AuxiliaryModelRecord<'ti'>
 }
 

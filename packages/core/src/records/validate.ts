@@ -89,6 +89,10 @@ function inPlaceCheckFor(category: ModelReferenceCategory): InPlaceCheck {
  * Valid records are checked, completed with defaults and frozen in place (no copy); only a
  * record that fails that check goes through valibot's `safeParse`, which reports its issues.
  * The input values must therefore be fresh (just parsed or converted) and owned by the caller.
+ *
+ * @param category The category whose schema the records are checked against.
+ * @param records The records, keyed as in their source.
+ * @param issues Where to add the issues found (a new array by default); also in the result.
  */
 export function validateRecords<C extends ModelReferenceCategory>(
   category: C,

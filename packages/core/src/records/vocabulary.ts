@@ -46,6 +46,9 @@ const baselineSpellings = new Map<string, string>()
  * ```ts
  * registerImageBaseline('flux_2', { nativeResolution: 1024, alternativeNames: ['flux 2'] })
  * ```
+ * @param name The canonical name, as records spell it (`'flux_2'`).
+ * @param options `nativeResolution` (the side of the square it was trained at, in pixels; `null` when it has none) and `alternativeNames` (other spellings, matched exactly).
+ * @throws {TypeError} for an empty name.
  */
 export function registerImageBaseline(name: string, options: { nativeResolution?: number | null; alternativeNames?: readonly string[] } = {}): ImageBaselineDescriptor {
   if (typeof name !== 'string' || name === '') throw new TypeError('A baseline needs a non-empty name.')

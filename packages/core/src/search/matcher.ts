@@ -500,6 +500,10 @@ function queryTokens(text: string): string[] {
  * searchIndex(index, 'albedo xl')[0]?.record.name // 'AlbedoBase XL (SDXL)'
  * searchIndex(index, 'deliberat')                 // typos and prefixes are forgiven
  * ```
+ * @param index What {@link buildSearchIndex} built.
+ * @param text What the user typed.
+ * @param options `limit`: at most this many hits.
+ * @throws {TypeError} when `index` was not made by {@link buildSearchIndex}.
  */
 export function searchIndex<R>(index: SearchIndex<R>, text: string, options: SearchOptions = {}): SearchHit<R>[] {
   const internals = internalsOf.get(index)
@@ -562,6 +566,9 @@ function matchedFields(bits: number): readonly string[] {
  * suggestNames(names, 'Albedobase XL') // ['AlbedoBase XL (SDXL)', 'AlbedoBase XL 3.1', ...]
  * suggestNames(names, 'Deliberat')     // ['Deliberate', ...]
  * ```
+ * @param names The names to choose from, such as `Object.keys(models)`.
+ * @param wanted The name that was not found.
+ * @param options `limit`: at most this many suggestions (5 by default).
  */
 export function suggestNames(names: Iterable<string>, wanted: string, options: SuggestOptions = {}): string[] {
   const limit = limitOf(options.limit, 5)
