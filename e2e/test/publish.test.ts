@@ -1,0 +1,160 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import ts from 'typescript'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fixtureJson } from '../fixtures.js'
+import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
+import { killAll, run } from '../publish/child.js'
+import type { DependencyWalk } from '../publish/mirror.js'
+import type { LocalRegistry } from '../publish/registry.js'
+import { cleanEnv, freshDependencies, installFresh, mirrorSet, missingBuildOutputs, publishWorkspace, startMirrorRegistry } from '../publish/round-trip.js'
+import { typeScriptBlocks, withClientOptions } from '../publish/snippets.js'
+import { tarballChecksums } from '../publish/tarball.js'
+import { readmes, ROOT, workspacePackages } from '../publish/workspace.js'
+
+// The publish round trip: every publishable package published with `pnpm publish` to a local
+// registry (verdaccio on 127.0.0.1, no uplinks: the third-party packages are mirrored from the
+// workspace's node_modules), installed with `npm install` in a folder outside the workspace, and
+// used there as a user would: the README's first query in Node, require(), every README block
+// under strict tsc settings, a Vite + React app in Chromium, Deno with npm: specifiers, a
+// Cloudflare Worker bundled by wrangler, and the CLI. Everything reads from the loopback
+// reference server. It needs `pnpm build` first (`pnpm test` builds).
+
+const packages = workspacePackages()
+const imageRecords = fixtureJson('derived-v2/stable_diffusion.json') as Record<string, { baseline: string }>
+
+describe('publish round trip: pnpm publish to a local registry, npm install outside the workspace', () => {
+  let server: ReferenceServer
+  let walk: DependencyWalk
+  let registry: LocalRegistry
+  let fresh: string
+  let publishOutput = ''
+  const scratch: string[] = []
+  const timings: Record<string, number> = {}
+  const timed = async <T>(label: string, step: () => Promise<T>): Promise<T> => {
+    const started = Date.now()
+    try {
+      return await step()
+    } finally {
+      timings[label] = Date.now() - started
+    }
+  }
+
+  beforeAll(async () => {
+    const missing = missingBuildOutputs(packages)
+    if (missing.length > 0) throw new Error(`The publish round trip needs the packages built (pnpm build; pnpm test builds first). Missing: ${missing.join(', ')}`)
+    server = await startReferenceServer()
+    walk = mirrorSet(packages)
+    registry = await timed('registry', () => startMirrorRegistry(walk))
+    publishOutput = await timed('publish', () => publishWorkspace(registry, packages))
+    fresh = await timed('install', () => installFresh(registry, freshDependencies(packages)))
+    scratch.push(fresh)
+  }, 180_000)
+
+  afterAll(async () => {
+    await killAll()
+    await registry?.close()
+    await server?.close()
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true })
+    console.log(`publish round trip timings (ms): ${JSON.stringify(timings)}`)
+  })
+
+  describe('the registry', () => {
+    it('has no uplinks and serves only what it holds (a package nobody published is a 404)', async () => {
+      const config = JSON.parse(readFileSync(registry.config, 'utf8')) as { uplinks: object; packages: Record<string, { proxy?: unknown }> }
+      expect(config.uplinks).toEqual({})
+      expect(Object.values(config.packages).every((rule) => rule.proxy === undefined)).toBe(true)
+      const response = await fetch(`${registry.url}left-pad`)
+      expect(response.status).toBe(404)
+      await response.arrayBuffer()
+    })
+
+    it('mirrors the computed set of third-party packages, each tarball with its integrity', async () => {
+      const names = new Set(walk.packages.map((pkg) => pkg.name))
+      for (const name of ['ky', 'valibot', 'idb-keyval', 'react', 'react-dom', 'unstorage']) expect(names.has(name), name).toBe(true)
+      expect([...names].some((name) => name.startsWith('@horde-model-reference/'))).toBe(false)
+      // Tools used from the workspace are not mirrored.
+      for (const name of ['vite', 'typescript', 'wrangler', 'miniflare', 'esbuild']) expect(names.has(name), name).toBe(false)
+      const ky = walk.packages.find((pkg) => pkg.name === 'ky')!
+      const packument = (await (await fetch(`${registry.url}ky`)).json()) as { versions: Record<string, { dist: { tarball: string; integrity: string; shasum: string } }> }
+      const { dist } = packument.versions[ky.version]!
+      expect(dist.tarball.startsWith(registry.url)).toBe(true)
+      const tarball = Buffer.from(await (await fetch(dist.tarball)).arrayBuffer())
+      expect(tarballChecksums(tarball)).toEqual({ shasum: dist.shasum, integrity: dist.integrity })
+    })
+  })
+
+  describe('pnpm publish', () => {
+    it('published every publishable package, with workspace: ranges rewritten to versions', async () => {
+      expect(packages.map((pkg) => pkg.name).sort()).toEqual(['@horde-model-reference/browser', '@horde-model-reference/cli', '@horde-model-reference/core', '@horde-model-reference/react', '@horde-model-reference/storage-cloudflare-kv', '@horde-model-reference/storage-indexeddb', '@horde-model-reference/storage-unstorage'])
+      const versions = new Map(packages.map((pkg) => [pkg.name, pkg.version]))
+      for (const pkg of packages) {
+        const response = await fetch(`${registry.url}${pkg.name.replace('/', '%2f')}`)
+        expect(response.status, `${pkg.name}: ${publishOutput}`).toBe(200)
+        const packument = (await response.json()) as { 'dist-tags': Record<string, string>; versions: Record<string, Record<string, unknown> & { dist: { tarball: string; integrity: string } }> }
+        expect(packument['dist-tags'].latest).toBe(pkg.version)
+        const published = packument.versions[pkg.version]!
+        for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+          const source = (pkg.manifest[field] ?? {}) as Record<string, string>
+          const result = (published[field] ?? {}) as Record<string, string>
+          expect(Object.keys(result).sort(), `${pkg.name} ${field}`).toEqual(Object.keys(source).sort())
+          for (const [name, range] of Object.entries(source)) {
+            const workspace = /^workspace:(.*)$/.exec(range)
+            // workspace:^ → ^1.2.3, workspace:~ → ~1.2.3, workspace:* → 1.2.3, workspace:<range> → <range>.
+            const expected = workspace === null ? range : workspace[1] === '^' || workspace[1] === '~' ? `${workspace[1]}${versions.get(name)}` : workspace[1] === '*' ? versions.get(name) : workspace[1]
+            expect(result[name], `${pkg.name} ${field}.${name}`).toBe(expected)
+          }
+        }
+        expect(JSON.stringify(published)).not.toContain('workspace:')
+        const tarball = Buffer.from(await (await fetch(published.dist.tarball)).arrayBuffer())
+        expect(tarballChecksums(tarball).integrity).toBe(published.dist.integrity)
+      }
+    })
+  })
+
+  describe('npm install in a fresh folder outside the workspace', () => {
+    it('installed from the local registry only, into its own node_modules', () => {
+      expect(fresh.startsWith(ROOT)).toBe(false)
+      const lock = JSON.parse(readFileSync(join(fresh, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; link?: boolean }> }
+      const installed = Object.entries(lock.packages).filter(([path]) => path !== '')
+      expect(installed.length).toBeGreaterThan(packages.length)
+      for (const [path, entry] of installed) {
+        expect(entry.link, path).not.toBe(true)
+        expect(entry.resolved, path).toMatch(new RegExp(`^${registry.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+      }
+      const require = createRequire(join(fresh, 'package.json'))
+      for (const name of [...packages.map((pkg) => pkg.name), 'ky', 'valibot', 'idb-keyval', 'react']) {
+        expect(require.resolve(name).startsWith(join(fresh, 'node_modules', name)), name).toBe(true)
+      }
+    })
+
+    it("runs the README's first query in Node (ESM), pointed at the loopback server through its options", async () => {
+      const first = typeScriptBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'README.md')[0]!
+      const code = withClientOptions(first.code, { primaryUrl: server.primaryUrl, githubUrl: server.githubUrl })
+      const file = join(fresh, 'first-query.mjs')
+      writeFileSync(file, ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText)
+      server.reset()
+      const { stdout } = await run(process.execPath, [file], { cwd: fresh, timeoutMs: 20_000, env: cleanEnv() })
+      const names = Object.keys(imageRecords)
+      const expected = [`Found ${names.length} image generation models`, ...names.slice(0, 5).map((name) => `  ${name}: ${imageRecords[name]!.baseline}`)]
+      expect(stdout.trimEnd().split('\n')).toEqual(expected)
+      expect(server.count('primary')).toBeGreaterThanOrEqual(1)
+    })
+
+    it('every ES module entry point loads with require() as with import (Node 20.19+ require(esm))', async () => {
+      const entries = packages.flatMap((pkg) =>
+        Object.entries(pkg.manifest.exports as Record<string, string | Record<string, string>>)
+          .filter(([, target]) => typeof target === 'object' && typeof target.default === 'string' && target.default.endsWith('.js') && !target.default.endsWith('.iife.js'))
+          .map(([subpath]) => `${pkg.name}${subpath.slice(1)}`),
+      )
+      expect(entries.length).toBeGreaterThanOrEqual(packages.length)
+      writeFileSync(join(fresh, 'require-all.cjs'), `const out = {}\nfor (const id of ${JSON.stringify(entries)}) out[id] = Object.keys(require(id)).filter((k) => k !== '__esModule' && k !== 'module.exports').sort()\nprocess.stdout.write(JSON.stringify(out))\n`)
+      writeFileSync(join(fresh, 'import-all.mjs'), `const out = {}\nfor (const id of ${JSON.stringify(entries)}) out[id] = Object.keys(await import(id)).sort()\nprocess.stdout.write(JSON.stringify(out))\n`)
+      const required = JSON.parse((await run(process.execPath, ['require-all.cjs'], { cwd: fresh, timeoutMs: 20_000, env: cleanEnv() })).stdout) as Record<string, string[]>
+      const imported = JSON.parse((await run(process.execPath, ['import-all.mjs'], { cwd: fresh, timeoutMs: 20_000, env: cleanEnv() })).stdout) as Record<string, string[]>
+      expect(required).toEqual(imported)
+      for (const id of entries) expect(imported[id]!.length, id).toBeGreaterThan(0)
+    })
+  })
+})
