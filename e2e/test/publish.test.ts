@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import ts from 'typescript'
@@ -22,6 +22,52 @@ import { readmes, ROOT, workspacePackages } from '../publish/workspace.js'
 // reference server. It needs `pnpm build` first (`pnpm test` builds).
 
 const packages = workspacePackages()
+
+/** The module settings README blocks are compiled under: Node's own ESM resolution, and a bundler's. */
+const TSC_SETTINGS = {
+  node16: { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 },
+  bundler: { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler },
+} as const
+
+/**
+ * README blocks that do not compile under the strict settings, each for a reason the README
+ * should fix (the lead's). A problem listed here that no longer happens fails the test.
+ */
+const KNOWN_BLOCK_PROBLEMS: readonly { from: string; block: string; message: RegExp; settings: readonly string[]; reason: string }[] = [
+  {
+    from: 'README.md',
+    block: 'redisDriver({ url: process.env.REDIS_URL })',
+    message: /TS2379: Argument of type '\{ url: string \| undefined; \}' is not assignable to parameter of type 'RedisOptions' with 'exactOptionalPropertyTypes: true'/,
+    settings: ['node16', 'bundler'],
+    reason: "README.md's Redis block passes `process.env.REDIS_URL` (string | undefined) to unstorage's `url?: string`, an error under exactOptionalPropertyTypes",
+  },
+]
+
+/**
+ * Errors in third-party declaration files that skipLibCheck false shows to any project that
+ * imports the package, whatever our code does. Also kept honest: each must still happen.
+ */
+const KNOWN_LIBRARY_PROBLEMS: readonly { file: RegExp; message: RegExp; settings: readonly string[]; reason: string }[] = [
+  {
+    file: /\/node_modules\/unstorage\/drivers\/[\w-]+\.d\.mts$/,
+    message: /TS2307: Cannot find module '(@azure\/[\w-]+|@deno\/kv|@netlify\/blobs|@planetscale\/database|@upstash\/redis|@vercel\/[\w-]+|@capacitor\/preferences|db0|mongodb|uploadthing\/server)' or its corresponding type declarations|TS2304: Cannot find name '(KVNamespace|R2Bucket)'|TS2503: Cannot find namespace 'Deno'/,
+    settings: ['node16', 'bundler'],
+    reason: "unstorage's declarations type every built-in driver (its index imports them all), each with its own optional client package or platform global, which a project using one driver does not install",
+  },
+  {
+    file: /\/node_modules\/unstorage\/drivers\/redis\.d\.mts$/,
+    message: /TS2315: Type '(Redis|Cluster)' is not generic/,
+    settings: ['bundler'],
+    // With module node16 unstorage's `import ... from 'ioredis'` resolves to ioredis' CommonJS declarations, where it does not fail.
+    reason: "unstorage 1.17's Redis driver declarations use `Redis<...>` and `Cluster<...>` type arguments that ioredis 5.11's declarations (as a bundler resolves them) do not take",
+  },
+  {
+    file: /\/node_modules\/unstorage\/drivers\/[\w-]+\.d\.mts$/,
+    message: /TS2307: Cannot find module '\.\.' or its corresponding type declarations|TS2835: Relative import paths need explicit file extensions/,
+    settings: ['node16'],
+    reason: "unstorage's driver declarations import `..` (a directory) and `./localstorage` without an extension, which Node's ESM resolution (module node16) refuses",
+  },
+]
 const imageRecords = fixtureJson('derived-v2/stable_diffusion.json') as Record<string, { baseline: string }>
 
 describe('publish round trip: pnpm publish to a local registry, npm install outside the workspace', () => {
@@ -32,6 +78,7 @@ describe('publish round trip: pnpm publish to a local registry, npm install outs
   let publishOutput = ''
   const scratch: string[] = []
   const timings: Record<string, number> = {}
+  let previousProgram: ts.Program | undefined
   const timed = async <T>(label: string, step: () => Promise<T>): Promise<T> => {
     const started = Date.now()
     try {
@@ -141,6 +188,40 @@ describe('publish round trip: pnpm publish to a local registry, npm install outs
       expect(stdout.trimEnd().split('\n')).toEqual(expected)
       expect(server.count('primary')).toBeGreaterThanOrEqual(1)
     })
+
+    it.each(Object.keys(TSC_SETTINGS))('every README ts block compiles against the installed packages (%s, strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, no skipLibCheck)', (setting) => {
+      const dir = join(fresh, `readme-blocks-${setting}`)
+      mkdirSync(dir, { recursive: true })
+      const blocks = readmes().flatMap(([from, text]) => typeScriptBlocks(text, from))
+      const files = blocks.map((block, index) => {
+        const file = join(dir, `block-${index + 1}.${block.extension}`)
+        writeFileSync(file, `${block.code}\nexport {}\n`)
+        return { file, block }
+      })
+      const program = ts.createProgram({
+        rootNames: files.map(({ file }) => file),
+        // The previous setting's program: its parsed declaration files are reused.
+        ...(previousProgram !== undefined && { oldProgram: previousProgram }),
+        options: { ...TSC_SETTINGS[setting as keyof typeof TSC_SETTINGS], target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'], strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, skipDefaultLibCheck: true, noEmit: true, jsx: ts.JsxEmit.ReactJSX },
+      })
+      previousProgram = program
+      const byFile = new Map(files.map(({ file, block }) => [file, block]))
+      const found = ts.getPreEmitDiagnostics(program).map((d) => {
+        const block = d.file === undefined ? undefined : byFile.get(d.file.fileName)
+        const where = block === undefined ? (d.file?.fileName ?? '(global)') : `${block.from}:${block.line + d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line}`
+        return { where, block, text: `${where} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}` }
+      })
+      // Every diagnostic is a known problem, and every known problem still happens (so the lists cannot go stale).
+      const blockProblems = KNOWN_BLOCK_PROBLEMS.filter((problem) => problem.settings.includes(setting))
+      const libraryProblems = KNOWN_LIBRARY_PROBLEMS.filter((problem) => problem.settings.includes(setting))
+      const isBlockProblem = (d: (typeof found)[number], problem: (typeof blockProblems)[number]): boolean => d.block !== undefined && d.block.from === problem.from && d.block.code.includes(problem.block) && problem.message.test(d.text)
+      const isLibraryProblem = (d: (typeof found)[number], problem: (typeof libraryProblems)[number]): boolean => d.block === undefined && problem.file.test(d.where) && problem.message.test(d.text)
+      const unexplained = found.filter((d) => !blockProblems.some((problem) => isBlockProblem(d, problem)) && !libraryProblems.some((problem) => isLibraryProblem(d, problem)))
+      expect(unexplained.map((d) => d.text)).toEqual([])
+      for (const problem of blockProblems) expect(found.some((d) => isBlockProblem(d, problem)), `no longer happens (remove it from KNOWN_BLOCK_PROBLEMS): ${problem.reason}`).toBe(true)
+      for (const problem of libraryProblems) expect(found.some((d) => isLibraryProblem(d, problem)), `no longer happens (remove it from KNOWN_LIBRARY_PROBLEMS): ${problem.reason}`).toBe(true)
+      expect(blocks.length).toBeGreaterThanOrEqual(20)
+    }, 90_000)
 
     it('every ES module entry point loads with require() as with import (Node 20.19+ require(esm))', async () => {
       const entries = packages.flatMap((pkg) =>
