@@ -1,8 +1,10 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { launchChromium, loopbackContext } from '../browser.js'
 import { fixtureJson } from '../fixtures.js'
 import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
 import { killAll, run } from '../publish/child.js'
@@ -10,6 +12,7 @@ import type { DependencyWalk } from '../publish/mirror.js'
 import type { LocalRegistry } from '../publish/registry.js'
 import { cleanEnv, freshDependencies, installFresh, mirrorSet, missingBuildOutputs, publishWorkspace, startMirrorRegistry } from '../publish/round-trip.js'
 import { typeScriptBlocks, withClientOptions } from '../publish/snippets.js'
+import { serveStatic } from '../publish/static-server.js'
 import { tarballChecksums } from '../publish/tarball.js'
 import { readmes, ROOT, workspacePackages } from '../publish/workspace.js'
 
@@ -22,6 +25,8 @@ import { readmes, ROOT, workspacePackages } from '../publish/workspace.js'
 // reference server. It needs `pnpm build` first (`pnpm test` builds).
 
 const packages = workspacePackages()
+const APP_SOURCE = fileURLToPath(new URL('../publish/app/', import.meta.url))
+const BUILD_APP = fileURLToPath(new URL('../publish/build-app.mjs', import.meta.url))
 
 /** The module settings README blocks are compiled under: Node's own ESM resolution, and a bundler's. */
 const TSC_SETTINGS = {
@@ -221,6 +226,46 @@ describe('publish round trip: pnpm publish to a local registry, npm install outs
       for (const problem of blockProblems) expect(found.some((d) => isBlockProblem(d, problem)), `no longer happens (remove it from KNOWN_BLOCK_PROBLEMS): ${problem.reason}`).toBe(true)
       for (const problem of libraryProblems) expect(found.some((d) => isLibraryProblem(d, problem)), `no longer happens (remove it from KNOWN_LIBRARY_PROBLEMS): ${problem.reason}`).toBe(true)
       expect(blocks.length).toBeGreaterThanOrEqual(20)
+    }, 90_000)
+
+    it('a Vite + React app over the installed /react hooks and core, built with the workspace Vite, renders the models in Chromium', async () => {
+      const app = join(fresh, 'app')
+      mkdirSync(app, { recursive: true })
+      for (const file of ['index.html', 'main.tsx']) copyFileSync(join(APP_SOURCE, file), join(app, file))
+      const out = join(app, 'dist')
+      await run(process.execPath, [BUILD_APP, app, out], { cwd: app, timeoutMs: 60_000, env: cleanEnv() })
+      // Every package in the bundle came from the fresh folder's node_modules, none from the workspace.
+      const modules = JSON.parse(readFileSync(join(out, 'modules.json'), 'utf8')) as string[]
+      const packaged = modules.filter((id) => id.includes('/node_modules/'))
+      expect(packaged.some((id) => id.startsWith(join(fresh, 'node_modules/@horde-model-reference/core/')))).toBe(true)
+      expect(packaged.some((id) => id.startsWith(join(fresh, 'node_modules/@horde-model-reference/react/')))).toBe(true)
+      expect(packaged.some((id) => id.startsWith(join(fresh, 'node_modules/react-dom/')))).toBe(true)
+      expect(packaged.filter((id) => !id.startsWith(join(fresh, 'node_modules/')))).toEqual([])
+      expect(modules.filter((id) => id.startsWith(ROOT))).toEqual([])
+
+      const site = await serveStatic(out)
+      const browser = await launchChromium()
+      try {
+        const context = await loopbackContext(browser)
+        const page = await context.newPage()
+        const errors: string[] = []
+        page.on('pageerror', (error) => errors.push(error.message))
+        const names = Object.keys(imageRecords)
+        const pick = names[names.length - 1]!
+        server.reset()
+        await page.goto(`${site.origin}/?${new URLSearchParams({ primaryUrl: server.primaryUrl, githubUrl: server.githubUrl, model: pick })}`)
+        await page.waitForSelector('#status[data-status="success"]', { timeout: 15_000 })
+        expect(await page.locator('#status').textContent()).toBe(`${names.length} image models`)
+        expect(await page.locator('#status').getAttribute('data-source')).toBe('primary')
+        expect(await page.locator('#models li').allTextContents()).toEqual(names)
+        expect(await page.locator('#model').textContent()).toBe(`${pick}: ${imageRecords[pick]!.baseline}`)
+        expect(errors).toEqual([])
+        expect(context.blocked).toEqual([])
+        await context.close()
+      } finally {
+        await browser.close()
+        await site.close()
+      }
     }, 90_000)
 
     it('every ES module entry point loads with require() as with import (Node 20.19+ require(esm))', async () => {
