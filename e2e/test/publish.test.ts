@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import ts from 'typescript'
@@ -11,7 +12,8 @@ import { killAll, run } from '../publish/child.js'
 import type { DependencyWalk } from '../publish/mirror.js'
 import type { LocalRegistry } from '../publish/registry.js'
 import { cleanEnv, freshDependencies, installFresh, mirrorSet, missingBuildOutputs, publishWorkspace, startMirrorRegistry } from '../publish/round-trip.js'
-import { typeScriptBlocks, withClientOptions } from '../publish/snippets.js'
+import { rewriteImports, typeScriptBlocks, withClientOptions } from '../publish/snippets.js'
+import { denoBinary } from '../../examples/deno-deploy/run-deno.mjs'
 import { serveStatic } from '../publish/static-server.js'
 import { tarballChecksums } from '../publish/tarball.js'
 import { readmes, ROOT, workspacePackages } from '../publish/workspace.js'
@@ -25,6 +27,12 @@ import { readmes, ROOT, workspacePackages } from '../publish/workspace.js'
 // reference server. It needs `pnpm build` first (`pnpm test` builds).
 
 const packages = workspacePackages()
+/**
+ * Deno 2.9 refuses npm versions published less than 24 hours ago (its minimum dependency age);
+ * a package just published, as here or on npm on release day, needs this flag (or
+ * `"minimumDependencyAge"` in deno.json).
+ */
+const DENO_NPM_FLAGS = ['--minimum-dependency-age=0']
 const APP_SOURCE = fileURLToPath(new URL('../publish/app/', import.meta.url))
 const BUILD_APP = fileURLToPath(new URL('../publish/build-app.mjs', import.meta.url))
 
@@ -139,9 +147,10 @@ describe('publish round trip: pnpm publish to a local registry, npm install outs
 
   describe('pnpm publish', () => {
     it('published every publishable package, with workspace: ranges rewritten to versions', async () => {
-      expect(packages.map((pkg) => pkg.name).sort()).toEqual(['@horde-model-reference/browser', '@horde-model-reference/cli', '@horde-model-reference/core', '@horde-model-reference/react', '@horde-model-reference/storage-cloudflare-kv', '@horde-model-reference/storage-indexeddb', '@horde-model-reference/storage-unstorage'])
+      expect(packages.map((pkg) => pkg.name)).toEqual(expect.arrayContaining(['@horde-model-reference/browser', '@horde-model-reference/cli', '@horde-model-reference/core', '@horde-model-reference/react', '@horde-model-reference/storage-cloudflare-kv', '@horde-model-reference/storage-indexeddb', '@horde-model-reference/storage-unstorage']))
       const versions = new Map(packages.map((pkg) => [pkg.name, pkg.version]))
       for (const pkg of packages) {
+        expect(publishOutput).toContain(`Published package ${pkg.name}@${pkg.version}`)
         const response = await fetch(`${registry.url}${pkg.name.replace('/', '%2f')}`)
         expect(response.status, `${pkg.name}: ${publishOutput}`).toBe(200)
         const packument = (await response.json()) as { 'dist-tags': Record<string, string>; versions: Record<string, Record<string, unknown> & { dist: { tarball: string; integrity: string } }> }
@@ -267,6 +276,29 @@ describe('publish round trip: pnpm publish to a local registry, npm install outs
         await site.close()
       }
     }, 90_000)
+
+    it("Deno runs the README's first query with npm: specifiers from the local registry, and deno check passes it", async () => {
+      const dir = realpathSync(mkdtempSync(join(tmpdir(), 'hmr-deno-npm-')))
+      scratch.push(dir)
+      const first = typeScriptBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'README.md')[0]!
+      const code = rewriteImports(withClientOptions(first.code, { primaryUrl: server.primaryUrl, githubUrl: server.githubUrl }), (specifier) => (specifier.startsWith('@horde-model-reference/') ? `npm:${specifier}` : undefined))
+      expect(code).toContain("from 'npm:@horde-model-reference/core'".replace(/'/g, '"'))
+      writeFileSync(join(dir, 'first-query.ts'), code)
+      const env = cleanEnv({ NPM_CONFIG_REGISTRY: registry.url, DENO_DIR: join(dir, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' })
+      // Without the flag Deno refuses the version published a moment ago (what the README says about it).
+      const refused = await run(denoBinary(), ['run', '--allow-net=127.0.0.1', 'first-query.ts'], { cwd: dir, timeoutMs: 60_000, env, allowFailure: true })
+      expect(refused.code).not.toBe(0)
+      expect(refused.stderr).toMatch(/newer than the specified minimum dependency date[\s\S]*--minimum-dependency-age/)
+      server.reset()
+      const ran = await run(denoBinary(), ['run', ...DENO_NPM_FLAGS, '--allow-net=127.0.0.1', 'first-query.ts'], { cwd: dir, timeoutMs: 60_000, env, allowFailure: true })
+      expect(ran.code, ran.stderr).toBe(0)
+      const names = Object.keys(imageRecords)
+      expect(ran.stdout.trimEnd().split('\n')).toEqual([`Found ${names.length} image generation models`, ...names.slice(0, 5).map((name) => `  ${name}: ${imageRecords[name]!.baseline}`)])
+      expect(server.count('primary')).toBeGreaterThanOrEqual(1)
+      const checked = await run(denoBinary(), ['check', ...DENO_NPM_FLAGS, 'first-query.ts'], { cwd: dir, timeoutMs: 60_000, env, allowFailure: true })
+      expect(checked.code, checked.stderr).toBe(0)
+      expect(`${checked.stdout}${checked.stderr}`).not.toMatch(/TS\d+/)
+    }, 120_000)
 
     it('every ES module entry point loads with require() as with import (Node 20.19+ require(esm))', async () => {
       const entries = packages.flatMap((pkg) =>
