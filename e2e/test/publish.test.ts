@@ -1,12 +1,14 @@
+import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { Miniflare } from 'miniflare'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fileURLToPath } from 'node:url'
 import { launchChromium, loopbackContext } from '../browser.js'
-import { fixtureJson } from '../fixtures.js'
+import { DERIVED_V2_FILES, fixtureJson } from '../fixtures.js'
 import { startReferenceServer, type ReferenceServer } from '../reference-server.js'
 import { killAll, run } from '../publish/child.js'
 import type { DependencyWalk } from '../publish/mirror.js'
@@ -27,6 +29,8 @@ import { readmes, ROOT, workspacePackages } from '../publish/workspace.js'
 // reference server. It needs `pnpm build` first (`pnpm test` builds).
 
 const packages = workspacePackages()
+/** Whether this system lets a child run in a network namespace of its own (`unshare -n`: root on Linux). */
+const canUnshareNetwork = (): boolean => spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore', timeout: 5_000 }).status === 0
 /**
  * Deno 2.9 refuses npm versions published less than 24 hours ago (its minimum dependency age);
  * a package just published, as here or on npm on release day, needs this flag (or
@@ -299,6 +303,60 @@ describe('publish round trip: pnpm publish to a local registry, npm install outs
       expect(checked.code, checked.stderr).toBe(0)
       expect(`${checked.stdout}${checked.stderr}`).not.toMatch(/TS\d+/)
     }, 120_000)
+
+    it("a Cloudflare Worker (the KV adapter README's block) bundled by the workspace's wrangler deploy --dry-run answers in miniflare with the loopback data", async () => {
+      const worker = join(fresh, 'worker')
+      mkdirSync(join(worker, 'src'), { recursive: true })
+      const kvReadme = readFileSync(join(ROOT, 'packages/storage-cloudflare-kv/README.md'), 'utf8')
+      const source = typeScriptBlocks(kvReadme, 'packages/storage-cloudflare-kv/README.md')[0]!
+      writeFileSync(join(worker, 'src/index.ts'), withClientOptions(source.code, { primaryUrl: server.primaryUrl, githubUrl: server.githubUrl }))
+      // The README's wrangler.toml lines, with a namespace id (a dry run never reads it).
+      const toml = /```toml\n([\s\S]*?)```/.exec(kvReadme)![1]!.replace('<your namespace id>', '0123456789abcdef0123456789abcdef')
+      writeFileSync(join(worker, 'wrangler.toml'), `name = "fresh-worker"\nmain = "src/index.ts"\ncompatibility_date = "2025-09-01"\n${toml}`)
+      const env = cleanEnv({ WRANGLER_SEND_METRICS: 'false', WRANGLER_SEND_ERROR_REPORTS: 'false', WRANGLER_HIDE_BANNER: 'true', CI: '1', HOME: worker, XDG_CONFIG_HOME: join(worker, '.config'), WRANGLER_LOG_PATH: join(worker, 'wrangler-logs') })
+      const wrangler = [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', 'dist']
+      // With no network at all where the system allows it (a network namespace of its own).
+      const [command, args] = canUnshareNetwork() ? ['unshare', ['-n', '--', process.execPath, ...wrangler]] : [process.execPath, wrangler]
+      const { stdout } = await run(command, args as string[], { cwd: worker, timeoutMs: 60_000, env })
+      expect(stdout).toMatch(/--dry-run: exiting now/)
+      const bundle = readFileSync(join(worker, 'dist/index.js'), 'utf8')
+      expect(bundle).not.toContain(ROOT)
+      // esbuild names each bundled file in a comment, relative to the Worker's folder.
+      expect(bundle).toMatch(/^\/\/ (?:\.\.\/)*node_modules\/@horde-model-reference\/core\/dist\//m)
+      expect(bundle).toMatch(/^\/\/ (?:\.\.\/)*node_modules\/@horde-model-reference\/storage-cloudflare-kv\/dist\//m)
+      expect(bundle).toMatch(/^\/\/ (?:\.\.\/)*node_modules\/ky\//m)
+
+      const mf = new Miniflare({ modules: true, scriptPath: join(worker, 'dist/index.js'), modulesRoot: join(worker, 'dist'), compatibilityDate: '2025-09-01', kvNamespaces: ['MODEL_REFERENCE'] })
+      try {
+        server.reset()
+        const response = await mf.dispatchFetch('http://worker.test/')
+        expect(response.status).toBe(200)
+        const models = (await response.json()) as Record<string, { baseline: string }>
+        expect(Object.keys(models)).toEqual(Object.keys(imageRecords))
+        const name = Object.keys(imageRecords)[0]!
+        expect(models[name]!.baseline).toBe(imageRecords[name]!.baseline)
+        expect(server.count('primary')).toBe(1)
+      } finally {
+        await mf.dispose()
+      }
+    }, 120_000)
+
+    it('the CLI from the fresh install: npx horde-model-reference categories --json against the loopback server', async () => {
+      server.reset()
+      const { stdout } = await run('npx', ['--no-install', 'horde-model-reference', 'categories', '--json', '--primary-url', server.primaryUrl, '--github-url', server.githubUrl], {
+        cwd: fresh,
+        timeoutMs: 30_000,
+        env: cleanEnv({ NPM_CONFIG_USERCONFIG: registry.npmrc }),
+      })
+      const categories = JSON.parse(stdout) as { name: string; records: number; source: string; stale: boolean }[]
+      const byName = new Map(categories.map((category) => [category.name, category]))
+      for (const [category, file] of Object.entries(DERIVED_V2_FILES)) {
+        expect(byName.get(category), category).toMatchObject({ records: Object.keys(fixtureJson(file) as object).length, source: 'primary', stale: false })
+      }
+      expect(server.count('primary')).toBeGreaterThanOrEqual(Object.keys(DERIVED_V2_FILES).length)
+      // npx ran the bin the fresh install linked, from the published tarball.
+      expect(realpathSync(join(fresh, 'node_modules/.bin/horde-model-reference'))).toBe(join(fresh, 'node_modules/@horde-model-reference/cli/dist/bin.js'))
+    }, 60_000)
 
     it('every ES module entry point loads with require() as with import (Node 20.19+ require(esm))', async () => {
       const entries = packages.flatMap((pkg) =>
