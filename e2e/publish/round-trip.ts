@@ -2,10 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileS
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run } from './child.js'
-import { walkDependencies, type DependencyWalk } from './mirror.js'
-import { writeVerdaccioStorage } from './mirror.js'
+import { walkDependencies, writeVerdaccioStorage, type DependencyWalk } from './mirror.js'
 import { startRegistry, type LocalRegistry } from './registry.js'
-import { findInstalledFrom, readmeInstallNames, readmes, ROOT, workspacePackages, type WorkspacePackage } from './workspace.js'
+import { findInstalledFrom, readmeInstallNames, readmes, ROOT, type WorkspacePackage } from './workspace.js'
 
 // The steps of the publish round trip: mirror the third-party packages, publish the workspace's
 // packages with `pnpm publish`, install them all with `npm install` in a folder outside the
@@ -14,9 +13,9 @@ import { findInstalledFrom, readmeInstallNames, readmes, ROOT, workspacePackages
 /**
  * Packages the fresh project installs besides the READMEs' own install lines, each for a reason:
  * the round trip's Vite app renders with react-dom, and tsc checks the README blocks (which use
- * `process` and JSX) with their types.
+ * `process` and JSX) and the app with their types.
  */
-export const TOOL_DEPENDENCIES = ['react-dom', '@types/node', '@types/react'] as const
+export const TOOL_DEPENDENCIES = ['react-dom', '@types/node', '@types/react', '@types/react-dom'] as const
 
 /** The environment for npm, pnpm and Deno: this process's without any npm or pnpm setting (pnpm test sets some), plus `extra`. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -1,13 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { publishablePackages } from '../../scripts/check-packages.mjs'
 import { resolveInstalled } from './mirror.js'
 
 // What the publish round trip reads from the workspace: the packages it publishes, the READMEs'
 // install lines and code blocks, and where an installed third-party package is.
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+// The same list `pnpm check:packages` gates (scripts/check-packages.mjs decides what is
+// publishable). Imported by a computed URL so that the type checker leaves the script to itself.
+const CHECK_PACKAGES: string = new URL('../../scripts/check-packages.mjs', import.meta.url).href
+const { publishablePackages } = (await import(CHECK_PACKAGES)) as { publishablePackages(): string[] }
 
 /** A publishable workspace package: its folder (relative to the root), name, version and manifest. */
 export interface WorkspacePackage {
@@ -19,7 +23,7 @@ export interface WorkspacePackage {
 
 /** Every workspace package that is not private (the set `pnpm check:packages` gates). */
 export function workspacePackages(): WorkspacePackage[] {
-  return (publishablePackages() as string[]).map((dir) => {
+  return publishablePackages().map((dir) => {
     const manifest = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as Record<string, unknown> & { name: string; version: string }
     return { dir, name: manifest.name, version: manifest.version, manifest }
   })

@@ -1,8 +1,24 @@
-// The publish round trip's React app: copied into a fresh folder outside the workspace and built
-// there with the workspace's Vite, against @horde-model-reference/core and /react as installed
-// from the local registry. `?primaryUrl=...&githubUrl=...&model=...` point it at the loopback
-// reference server and name the model whose record it shows.
-import { createModelReferenceClient } from '@horde-model-reference/core'
+// The publish round trip's React app, written by the test into its fresh folder outside the
+// workspace, built there with the workspace's Vite and type-checked there with the README blocks
+// (against the installed packages' types: the workspace has no react-dom types to check it with).
+// `?primaryUrl=...&githubUrl=...&model=...` point it at the loopback reference server and name
+// the model whose record it shows.
+
+/** The app's files, by path inside its folder. */
+export const APP_FILES: Readonly<Record<string, string>> = {
+  'index.html': `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>horde-model-reference from the registry</title>
+  </head>
+  <body>
+    <div id="root"></div>
+    <script type="module" src="./main.tsx"></script>
+  </body>
+</html>
+`,
+  'main.tsx': `import { createModelReferenceClient } from '@horde-model-reference/core'
 import { ModelReferenceProvider, useModel, useModelReference } from '@horde-model-reference/react'
 import { createRoot } from 'react-dom/client'
 
@@ -31,7 +47,7 @@ function Models() {
 
 function Model({ name }: { name: string }) {
   const { model } = useModel('image_generation', name)
-  return <p id="model">{model === undefined ? 'unknown' : `${model.name}: ${model.baseline}`}</p>
+  return <p id="model">{model === undefined ? 'unknown' : \`\${model.name}: \${model.baseline}\`}</p>
 }
 
 createRoot(document.getElementById('root')!).render(
@@ -40,3 +56,5 @@ createRoot(document.getElementById('root')!).render(
     <Model name={params.get('model') ?? ''} />
   </ModelReferenceProvider>,
 )
+`,
+}
