@@ -73,15 +73,3 @@ export function rewriteImports(code: string, rewrite: (specifier: string) => str
   for (const edit of edits.reverse()) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end)
   return result
 }
-
-/** The bare package names a piece of code imports (`@scope/name` or `name`, subpaths stripped; relative, `node:` and `npm:` ones left out). */
-export function importedPackages(code: string): string[] {
-  const { importedFiles } = ts.preProcessFile(code, true, true)
-  const names = new Set<string>()
-  for (const { fileName } of importedFiles) {
-    if (/^(\.|\/|node:|npm:|jsr:|https?:)/.test(fileName)) continue
-    const parts = fileName.split('/')
-    names.add(fileName.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!)
-  }
-  return [...names].sort()
-}
