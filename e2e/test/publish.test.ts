@@ -51,17 +51,9 @@ const STRICT_OPTIONS = { target: 'es2022', lib: ['es2022', 'dom', 'dom.iterable'
 
 /**
  * README blocks that do not compile under the strict settings, each for a reason the README
- * should fix (the lead's). A problem listed here that no longer happens fails the test.
+ * should fix. None today; a problem listed here that no longer happens fails the test.
  */
-const KNOWN_BLOCK_PROBLEMS: readonly { from: string; block: string; message: RegExp; settings: readonly string[]; reason: string }[] = [
-  {
-    from: 'README.md',
-    block: 'redisDriver({ url: process.env.REDIS_URL })',
-    message: /TS2379: Argument of type '\{ url: string \| undefined; \}' is not assignable to parameter of type 'RedisOptions' with 'exactOptionalPropertyTypes: true'/,
-    settings: ['node16', 'bundler'],
-    reason: "README.md's Redis block passes `process.env.REDIS_URL` (string | undefined) to unstorage's `url?: string`, an error under exactOptionalPropertyTypes",
-  },
-]
+const KNOWN_BLOCK_PROBLEMS: readonly { from: string; block: string; message: RegExp; settings: readonly string[]; reason: string }[] = []
 
 /**
  * Errors in third-party declaration files that skipLibCheck false shows to any project that
