@@ -24,6 +24,7 @@ import {
   couldBeCategoryName,
   isModelReferenceCategory,
   MODEL_REFERENCE_CATEGORIES,
+  type CategoryName,
   type FetchableCategory,
   type ManagedElsewhereCategory,
   type ModelReferenceCategory,
@@ -192,14 +193,14 @@ export class ModelReferenceClient {
    * @throws {UnknownCategoryError | SourcesUnavailableError | ValidationError | NotCachedError}
    */
   async getModelReference<C extends ModelReferenceCategory>(category: C, options?: ReadOptions): Promise<ModelMap<C>>
-  async getModelReference(category: string, options?: ReadOptions): Promise<AnyModelMap>
+  async getModelReference<S extends string>(category: CategoryName<S>, options?: ReadOptions): Promise<AnyModelMap>
   async getModelReference(category: string, options: ReadOptions = {}): Promise<AnyModelMap> {
     return (await this.getModelReferenceResult(category, options)).models as AnyModelMap
   }
 
   /** Like {@link getModelReference}, but resolves with `null` when the data cannot be had. Unknown categories still throw. */
   async getModelReferenceOrNull<C extends ModelReferenceCategory>(category: C, options?: ReadOptions): Promise<ModelMap<C> | null>
-  async getModelReferenceOrNull(category: string, options?: ReadOptions): Promise<AnyModelMap | null>
+  async getModelReferenceOrNull<S extends string>(category: CategoryName<S>, options?: ReadOptions): Promise<AnyModelMap | null>
   async getModelReferenceOrNull(category: string, options: ReadOptions = {}): Promise<AnyModelMap | null> {
     try {
       return await this.getModelReference(category, options)
@@ -214,7 +215,7 @@ export class ModelReferenceClient {
    * A warm read returns the same frozen object every time.
    */
   async getModelReferenceResult<C extends ModelReferenceCategory>(category: C, options?: ReadOptions): Promise<ModelReferenceResult<C>>
-  async getModelReferenceResult(category: string, options?: ReadOptions): Promise<ModelReferenceResult>
+  async getModelReferenceResult<S extends string>(category: CategoryName<S>, options?: ReadOptions): Promise<ModelReferenceResult>
   async getModelReferenceResult(category: string, options: ReadOptions = {}): Promise<ModelReferenceResult> {
     this.#throwIfDisposed()
     options.signal?.throwIfAborted()
@@ -287,7 +288,7 @@ export class ModelReferenceClient {
    *
    * @throws {SourcesUnavailableError} when the primary cannot be reached.
    */
-  async lastUpdated(category: ModelReferenceCategory | (string & {}), options: Pick<ReadOptions, 'signal'> = {}): Promise<number | null> {
+  async lastUpdated<S extends string>(category: ModelReferenceCategory | CategoryName<S>, options: Pick<ReadOptions, 'signal'> = {}): Promise<number | null> {
     this.#throwIfDisposed()
     await this.#knowCategory(category, options)
     return (await import('./server-metadata.js')).lastUpdated(this.#internals, category, options)
@@ -300,7 +301,7 @@ export class ModelReferenceClient {
    *
    * @throws {SourcesUnavailableError} when the primary cannot be reached.
    */
-  async getMetadata(category: ModelReferenceCategory | (string & {}), options: Pick<ReadOptions, 'signal'> = {}): Promise<CategoryMetadata | null> {
+  async getMetadata<S extends string>(category: ModelReferenceCategory | CategoryName<S>, options: Pick<ReadOptions, 'signal'> = {}): Promise<CategoryMetadata | null> {
     this.#throwIfDisposed()
     await this.#knowCategory(category, options)
     return (await import('./server-metadata.js')).getMetadata(this.#internals, category, options)
@@ -331,7 +332,7 @@ export class ModelReferenceClient {
    * @throws {ModelNotFoundError} when the category has no such model.
    */
   async getModel<C extends ModelReferenceCategory>(category: C, name: string, options?: ReadOptions): Promise<RecordFor<C>>
-  async getModel(category: string, name: string, options?: ReadOptions): Promise<AnyModelRecord>
+  async getModel<S extends string>(category: CategoryName<S>, name: string, options?: ReadOptions): Promise<AnyModelRecord>
   async getModel(category: string, name: string, options: ReadOptions = {}): Promise<AnyModelRecord> {
     const result = await this.getModelReferenceResult(category, options)
     const model = this.#find(result, name)
@@ -352,7 +353,7 @@ export class ModelReferenceClient {
    * await client.suggestModelNames('image_generation', 'albedobase xl') // ['AlbedoBase XL (SDXL)', ...]
    * ```
    */
-  async suggestModelNames(category: ModelReferenceCategory | (string & {}), name: string, options: ReadOptions & { readonly limit?: number } = {}): Promise<string[]> {
+  async suggestModelNames<S extends string>(category: ModelReferenceCategory | CategoryName<S>, name: string, options: ReadOptions & { readonly limit?: number } = {}): Promise<string[]> {
     if (typeof name !== 'string') throw new TypeError('suggestModelNames needs the name to look for.')
     const [names, { suggestNames }] = await Promise.all([this.getModelNames(category, options), import('./search/matcher.js')])
     return suggestNames(names, name, options.limit === undefined ? {} : { limit: options.limit })
@@ -484,7 +485,7 @@ export class ModelReferenceClient {
 
   /** Like {@link getModel}, but `null` when the model or the category's data cannot be had. */
   async getModelOrNull<C extends ModelReferenceCategory>(category: C, name: string, options?: ReadOptions): Promise<RecordFor<C> | null>
-  async getModelOrNull(category: string, name: string, options?: ReadOptions): Promise<AnyModelRecord | null>
+  async getModelOrNull<S extends string>(category: CategoryName<S>, name: string, options?: ReadOptions): Promise<AnyModelRecord | null>
   async getModelOrNull(category: string, name: string, options: ReadOptions = {}): Promise<AnyModelRecord | null> {
     let result: ModelReferenceResult
     try {
@@ -497,8 +498,8 @@ export class ModelReferenceClient {
   }
 
   /** The names of a category's models, in source order (a frozen array, shared while the data is unchanged). */
-  async getModelNames(category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<readonly string[]> {
-    const { models } = await this.getModelReferenceResult(category, options)
+  async getModelNames<S extends string>(category: ModelReferenceCategory | CategoryName<S>, options: ReadOptions = {}): Promise<readonly string[]> {
+    const { models } = await this.getModelReferenceResult(category as string, options)
     let names = this.#names.get(models)
     if (names === undefined) this.#names.set(models, (names = Object.freeze(Object.keys(models))))
     return names
@@ -564,6 +565,7 @@ export class ModelReferenceClient {
    * the first failure once all have settled.
    */
   async refresh<C extends ModelReferenceCategory>(category: C, options?: ReadOptions): Promise<ModelReferenceResult<C>>
+  async refresh<S extends string>(category: CategoryName<S>, options?: ReadOptions): Promise<ModelReferenceResult>
   async refresh(category?: undefined, options?: ReadOptions): Promise<void>
   async refresh(category?: string, options: ReadOptions = {}): Promise<ModelReferenceResult | void> {
     if (category === undefined) {
@@ -590,7 +592,7 @@ export class ModelReferenceClient {
    * Marks the cached copy (of one category, or of all) as expired: the next read fetches. The
    * copy is kept, so it is still served, marked stale, if that fetch fails.
    */
-  invalidate(category?: ModelReferenceCategory | (string & {})): void {
+  invalidate<S extends string>(category?: ModelReferenceCategory | CategoryName<S>): void {
     const at = Date.now()
     for (const c of category === undefined ? FETCHABLE : [category]) {
       this.#checkCategory(c)
@@ -613,7 +615,7 @@ export class ModelReferenceClient {
    * ```
    */
   peek<C extends ModelReferenceCategory>(category: C): CategoryState<C>
-  peek(category: string): CategoryState
+  peek<S extends string>(category: CategoryName<S>): CategoryState
   peek(category: string): CategoryState {
     this.#checkCategory(category)
     if (isManaged(category)) return empty(category).state
@@ -629,7 +631,7 @@ export class ModelReferenceClient {
    * @returns A function that removes the listener.
    */
   subscribe<C extends ModelReferenceCategory>(category: C, listener: CategoryListener<C>): () => void
-  subscribe(category: string, listener: CategoryListener<ModelReferenceCategory>): () => void
+  subscribe<S extends string>(category: CategoryName<S>, listener: CategoryListener<ModelReferenceCategory>): () => void
   subscribe(category: string, listener: CategoryListener<ModelReferenceCategory>): () => void {
     this.#checkCategory(category)
     if (typeof listener !== 'function') throw new TypeError('subscribe needs a listener function.')

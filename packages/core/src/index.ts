@@ -7,6 +7,7 @@ export {
   getCategoryDescriptor,
   isModelReferenceCategory,
   type CategoryDescriptor,
+  type CategoryName,
   type FetchableCategory,
   type GithubSourceKind,
   type ManagedElsewhereCategory,

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import type { ReadOptions } from './cache/result.js'
-import { assertCategory, getCategoryDescriptor, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
+import { assertCategory, getCategoryDescriptor, type CategoryName, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { fetchFirst, getInternals } from './client-internals.js'
 import type { SourceName } from './errors/sources-unavailable.js'
@@ -63,7 +63,7 @@ const legacyImageSchema = v.looseObject({ ...legacySchema.entries, baseline: v.s
  * ```
  * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
-export async function getLegacyModelReference(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<LegacyModelReference> {
+export async function getLegacyModelReference<S extends string>(client: ModelReferenceClient, category: ModelReferenceCategory | CategoryName<S>, options: ReadOptions = {}): Promise<LegacyModelReference> {
   const internals = getInternals(client)
   assertCategory(category)
   const descriptor = getCategoryDescriptor(category)

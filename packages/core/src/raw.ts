@@ -1,5 +1,5 @@
 import type { ReadOptions } from './cache/result.js'
-import { getCategoryDescriptor, isModelReferenceCategory, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
+import { getCategoryDescriptor, isModelReferenceCategory, type CategoryName, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { fetchFirst, getInternals } from './client-internals.js'
 import type { ReferenceSourceName } from './errors/sources-unavailable.js'
@@ -34,7 +34,7 @@ export interface RawModelReference {
  * ```
  * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
-export async function getRawModelReference(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<RawModelReference> {
+export async function getRawModelReference<S extends string>(client: ModelReferenceClient, category: ModelReferenceCategory | CategoryName<S>, options: ReadOptions = {}): Promise<RawModelReference> {
   const internals = getInternals(client)
   // The SDK's categories, and those the client's server lists.
   await internals.knowCategory(category, options)
@@ -90,7 +90,7 @@ export interface RawModel {
  * ```
  * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
-export async function getRawModel(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), name: string, options: ReadOptions = {}): Promise<RawModel | null> {
+export async function getRawModel<S extends string>(client: ModelReferenceClient, category: ModelReferenceCategory | CategoryName<S>, name: string, options: ReadOptions = {}): Promise<RawModel | null> {
   const { data, format, ...raw } = await getRawModelReference(client, category, options)
   if (format === 'csv') {
     const { rows } = parseCsv(data as string)

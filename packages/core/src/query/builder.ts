@@ -1,5 +1,5 @@
 import type { ReadOptions, SourceOutcome, SourceSelector } from '../cache/result.js'
-import { assertCategory, isServerCategory, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
+import { assertCategory, isServerCategory, MODEL_REFERENCE_CATEGORIES, type CategoryName, type ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceClient } from '../client.js'
 import { getBaseModelName, hasBackendPrefix, getTextBackends, isQuantizedModelName } from '../convert/text-names.js'
 import type { AnyModelRecord, RecordFor } from '../records/types.js'
@@ -664,7 +664,7 @@ export interface QueryOptions {
  * @throws {TypeError} when `reader` is not a client.
  */
 export function query<C extends ModelReferenceCategory>(reader: ModelReferenceReader, category: C, options?: QueryOptions): QueryFor<C>
-export function query(reader: ModelReferenceReader, category: string, options?: QueryOptions): ModelQuery<ModelReferenceCategory>
+export function query<S extends string>(reader: ModelReferenceReader, category: CategoryName<S>, options?: QueryOptions): ModelQuery<ModelReferenceCategory>
 export function query(reader: ModelReferenceReader, category: string, options: QueryOptions = {}): ModelQuery<ModelReferenceCategory> {
   if (typeof reader?.getModelReferenceResult !== 'function') throw new TypeError('query() needs a client (or the manager) as its first argument: query(client, category).')
   if (typeof category !== 'string') assertCategory(category)
