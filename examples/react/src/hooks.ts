@@ -17,32 +17,32 @@ const ClientContext = createContext<ModelReferenceReader | null>(null)
  * <ModelReferenceProvider client={createModelReferenceClient()}><App /></ModelReferenceProvider>
  * ```
  */
-export function ModelReferenceProvider(props: { client: ModelReferenceReader; children?: ReactNode }): ReactNode {
+export function ModelReferenceProvider(props: { client: ModelReferenceReader; children?: ReactNode | undefined }): ReactNode {
   return createElement(ClientContext.Provider, { value: props.client }, props.children)
 }
 
 /** Options of {@link useModelReference} (and, without `select`, of {@link useModel}). */
 export interface UseModelReferenceOptions<C extends ModelReferenceCategory, T = ModelMap<C>> {
   /** The client to read; the {@link ModelReferenceProvider}'s by default. */
-  client?: ModelReferenceReader
+  client?: ModelReferenceReader | undefined
   /**
    * `false`: asks the client for nothing (the state is what it has cached, `'loading'` when
    * nothing); `true` again loads what is missing or stale. @default true
    */
-  enabled?: boolean
+  enabled?: boolean | undefined
   /**
    * Derives `data` from the result: `(result) => Object.keys(result.models)`. Runs again only
    * for a new result or a new function, so `data` keeps its identity across renders and across a
    * refresh starting or ending: define it outside the component, or with `useCallback`.
    * By default `data` is `result.models`.
    */
-  select?: (result: ModelReferenceResult<C>) => T
+  select?: ((result: ModelReferenceResult<C>) => T) | undefined
   /**
    * Suspend (throw a promise) while nothing is loaded, and throw the error to an error boundary.
    * @deprecated Use {@link useSuspenseModelReference}, whose state is always `'success'`.
    * @default false
    */
-  suspense?: boolean
+  suspense?: boolean | undefined
   /**
    * The result rendered on the server and during hydration. Without it, the copy the client
    * holds when the component first renders is used (so a server's client that has read renders
@@ -50,7 +50,7 @@ export interface UseModelReferenceOptions<C extends ModelReferenceCategory, T = 
    * same markup with no loading state); with neither, the loading state. Pass the same object on
    * every render.
    */
-  serverResult?: ModelReferenceResult<C>
+  serverResult?: ModelReferenceResult<C> | undefined
 }
 
 /** Options of {@link useSuspenseModelReference}: it always loads (no `enabled`). */
@@ -206,7 +206,7 @@ export interface UseModelAvailabilityOptions {
    * The client to read: one from `createModelReferenceClient()` or the `ModelReferenceManager`
    * (the live numbers are cached in it); the {@link ModelReferenceProvider}'s by default.
    */
-  client?: ModelReferenceClient
+  client?: ModelReferenceClient | undefined
   /**
    * Reads again this long after each read settles, so that the worker counts stay live. The
    * client caches the Horde's answer for `hordeApiTtlSeconds` (60 by default), so a read within
@@ -214,7 +214,7 @@ export interface UseModelAvailabilityOptions {
    * on mount and when the category's reference copy changes.
    * @default 60000
    */
-  refreshIntervalMs?: number
+  refreshIntervalMs?: number | undefined
 }
 
 /**
@@ -336,15 +336,15 @@ export function useModelAvailability<C extends HordeCategory>(category: C, optio
 /** Options of {@link useModelSearch}. */
 export interface UseModelSearchOptions<C extends ModelReferenceCategory> {
   /** The client to read; the {@link ModelReferenceProvider}'s by default. */
-  client?: ModelReferenceReader
+  client?: ModelReferenceReader | undefined
   /** At most this many models (the best matches). */
-  limit?: number
+  limit?: number | undefined
   /**
    * More of the query's methods, applied after `search`: `(q) => q.excludeNsfw()`. Pass the same
    * function on every render (define it outside the component, or with `useCallback`): a new
    * one runs the query again.
    */
-  refine?: (query: QueryFor<C>) => QueryFor<C>
+  refine?: ((query: QueryFor<C>) => QueryFor<C>) | undefined
 }
 
 /**

@@ -8,11 +8,11 @@ export interface CliIo {
   readonly stdout: OutputStream
   readonly stderr: OutputStream
   /** @default process.env */
-  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined
   /** @default process.cwd() */
-  readonly cwd?: string
+  readonly cwd?: string | undefined
   /** Aborts the run (the binary aborts it on SIGINT). */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
 }
 
 /** What a command runs with. */

@@ -161,11 +161,11 @@ export async function getModelAvailability<C extends HordeCategory>(client: Mode
 /** Options of {@link pickAvailableModel}. */
 export interface PickOptions<C extends HordeCategory> {
   /** Only models this accepts (a picker's current filters). */
-  readonly filter?: (model: ModelAvailability<C>) => boolean
+  readonly filter?: ((model: ModelAvailability<C>) => boolean) | undefined
   /** Weigh each model by its workers, so that busy models are picked more often. @default false */
-  readonly byWorkers?: boolean
+  readonly byWorkers?: boolean | undefined
   /** A random number in [0, 1). @default Math.random */
-  readonly random?: () => number
+  readonly random?: (() => number) | undefined
 }
 
 /**

@@ -353,7 +353,7 @@ export class ModelReferenceClient {
    * await client.suggestModelNames('image_generation', 'albedobase xl') // ['AlbedoBase XL (SDXL)', ...]
    * ```
    */
-  async suggestModelNames<S extends string>(category: ModelReferenceCategory | CategoryName<S>, name: string, options: ReadOptions & { readonly limit?: number } = {}): Promise<string[]> {
+  async suggestModelNames<S extends string>(category: ModelReferenceCategory | CategoryName<S>, name: string, options: ReadOptions & { readonly limit?: number | undefined } = {}): Promise<string[]> {
     if (typeof name !== 'string') throw new TypeError('suggestModelNames needs the name to look for.')
     const [names, { suggestNames }] = await Promise.all([this.getModelNames(category, options), import('./search/matcher.js')])
     return suggestNames(names, name, options.limit === undefined ? {} : { limit: options.limit })
@@ -372,7 +372,7 @@ export class ModelReferenceClient {
    * ```
    * @throws {UnknownCategoryError} for a name that is not a category this client fetches.
    */
-  dehydrate(categories?: readonly FetchableCategory[], options: { readonly lastResort?: boolean } = {}): ModelReferenceSnapshot {
+  dehydrate(categories?: readonly FetchableCategory[], options: { readonly lastResort?: boolean | undefined } = {}): ModelReferenceSnapshot {
     const wanted = categories ?? FETCHABLE
     const out: Partial<Record<FetchableCategory, SnapshotCategory>> = Object.create(null)
     for (const category of wanted) {

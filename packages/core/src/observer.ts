@@ -12,14 +12,14 @@ export interface CategoryObserverOptions<C extends ModelReferenceCategory, T = M
    * `false`: never asks the client to load; the observer only reports what the client has
    * (another reader's load, a copy restored from storage or another tab). @default true
    */
-  enabled?: boolean
+  enabled?: boolean | undefined
   /**
    * Derives `data` from the result (`(result) => Object.keys(result.models)`). Called again only
    * when the result object or the function changes, so `data` keeps its identity across
    * unrelated changes (a refresh starting or ending): pass the same function every time. A
    * throwing `select` gives `status: 'error'` with what it threw. By default `data` is `result.models`.
    */
-  select?: (result: ModelReferenceResult<C>) => T
+  select?: ((result: ModelReferenceResult<C>) => T) | undefined
 }
 
 /** What every state of an observer has. */

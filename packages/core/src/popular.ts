@@ -45,14 +45,14 @@ const SORTS: readonly PopularSortBy[] = ['worker_count', 'usage_day', 'usage_mon
 /** Options of {@link getPopularModels}. */
 export interface PopularModelsOptions extends ReadOptions {
   /** How many models to return. @default 10 */
-  readonly limit?: number
+  readonly limit?: number | undefined
   /** How to rank them: by workers serving them now, or by requests served. @default 'worker_count' */
-  readonly sortBy?: PopularSortBy
+  readonly sortBy?: PopularSortBy | undefined
   /**
    * Also list each model's workers (`workers`), from `{hordeApiUrl}/v2/workers`, cached like
    * the status. Without it that endpoint is never asked. @default false
    */
-  readonly includeWorkers?: boolean
+  readonly includeWorkers?: boolean | undefined
 }
 
 type RankedCategory = HordeCategory

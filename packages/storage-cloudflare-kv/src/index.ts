@@ -22,7 +22,7 @@ export interface CloudflareKvStorageOptions {
    * namespace's other keys.
    * @default 'horde-model-reference/'
    */
-  keyPrefix?: string
+  keyPrefix?: string | undefined
 }
 
 /** KV rejects an `expirationTtl` below 60 seconds (`400 Invalid expiration_ttl`). */

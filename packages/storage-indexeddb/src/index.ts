@@ -9,12 +9,12 @@ export interface IndexedDbStorageOptions {
    * name no other code opens.
    * @default 'horde-model-reference'
    */
-  databaseName?: string
+  databaseName?: string | undefined
   /**
    * The object store inside that database.
    * @default 'categories'
    */
-  storeName?: string
+  storeName?: string | undefined
 }
 
 /** The defaults of {@link IndexedDbStorageOptions}. */

@@ -9,13 +9,13 @@ export interface UnstorageStorageOptions {
    * segments.
    * @default 'horde-model-reference'
    */
-  prefix?: string
+  prefix?: string | undefined
   /**
    * The longest stored text, in UTF-16 code units; a longer value is split into parts stored
    * under keys of their own. Deno KV refuses values over 64 KiB, so the default is 32,000 there
    * (the `deno-kv` and `deno-kv-node` drivers) and no splitting on every other driver.
    */
-  maxValueLength?: number
+  maxValueLength?: number | undefined
 }
 
 /** The longest text kept in one Deno KV value: 32,000 UTF-16 code units are at most 64,000 bytes. */

@@ -122,15 +122,15 @@ export interface SourceOutcome {
 /** Options of every read. */
 export interface ReadOptions {
   /** Where the records come from (see {@link SourceSelector}). @default 'horde' */
-  readonly source?: SourceSelector
+  readonly source?: SourceSelector | undefined
   /** Abort this read. A request shared with other readers goes on while any of them still waits. */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
   /**
    * Keeps the background work this read starts (a stale-while-revalidate refresh, a storage
    * write) alive after your response is sent: a Worker passes its request's
    * `ctx.waitUntil.bind(ctx)`. Overrides the client's `waitUntil` option for this read.
    */
-  readonly waitUntil?: WaitUntil
+  readonly waitUntil?: WaitUntil | undefined
 }
 
 /** Every fetched category's records; a category that could not be loaded is left out. */

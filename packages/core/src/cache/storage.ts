@@ -60,7 +60,7 @@ export interface MemoryStorageOptions {
    * The clock used to drop values past their retention time, in milliseconds.
    * @default Date.now
    */
-  now?: () => number
+  now?: (() => number) | undefined
 }
 
 /**

@@ -9,11 +9,11 @@ export interface PendingProviderOptions {
   /** An AI Horde API key with the rights to read the pending queue; sent as `apikey` to the pending route only. */
   readonly apiKey: string
   /** The categories to read pending records of (a typo fails to compile). @default every category */
-  readonly categories?: readonly ModelReferenceCategory[]
+  readonly categories?: readonly ModelReferenceCategory[] | undefined
   /** How long an answer is fresh, in seconds. @default 60 */
-  readonly ttlSeconds?: number
+  readonly ttlSeconds?: number | undefined
   /** Its source id. @default {@link PENDING_SOURCE} ('pending') */
-  readonly id?: string
+  readonly id?: string | undefined
 }
 
 /**

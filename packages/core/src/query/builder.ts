@@ -642,7 +642,7 @@ export type ModelReferenceReader = Pick<ModelReferenceClient, 'getModelReference
 /** Options of {@link query}. */
 export interface QueryOptions {
   /** Which sources the records come from (`'horde'`, `'any'`, a provider's id, or a list; see `SourceSelector`). @default 'horde' */
-  readonly source?: SourceSelector
+  readonly source?: SourceSelector | undefined
 }
 
 /**

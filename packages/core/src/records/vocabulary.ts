@@ -47,7 +47,7 @@ const baselineSpellings = new Map<string, string>()
  * registerImageBaseline('flux_2', { nativeResolution: 1024, alternativeNames: ['flux 2'] })
  * ```
  */
-export function registerImageBaseline(name: string, options: { nativeResolution?: number | null; alternativeNames?: readonly string[] } = {}): ImageBaselineDescriptor {
+export function registerImageBaseline(name: string, options: { nativeResolution?: number | null | undefined; alternativeNames?: readonly string[] | undefined } = {}): ImageBaselineDescriptor {
   if (typeof name !== 'string' || name === '') throw new TypeError('A baseline needs a non-empty name.')
   const existing = baselines.get(name)
   const descriptor: ImageBaselineDescriptor = Object.freeze({

@@ -30,13 +30,13 @@ export interface SearchIndex<R> {
 /** Options of {@link searchIndex}. */
 export interface SearchOptions {
   /** At most this many hits (the best ones); all of them when left out. `0` or less gives none. */
-  readonly limit?: number
+  readonly limit?: number | undefined
 }
 
 /** Options of {@link suggestNames}. */
 export interface SuggestOptions {
   /** At most this many names; 5 when left out. `0` or less gives none. */
-  readonly limit?: number
+  readonly limit?: number | undefined
 }
 
 // ---------------------------------------------------------------------------------------------
