@@ -1,5 +1,5 @@
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
-import type { ModelMap, ModelReferenceCategory, ModelReferenceClient, ModelReferenceResult, RecordFor } from '@horde-model-reference/core'
+import { checkOptions, type KnownOptions, type MODEL_REFERENCE_CATEGORY, type ModelMap, type ModelReferenceCategory, type ModelReferenceClient, type ModelReferenceResult, type RecordFor } from '@horde-model-reference/core'
 import { getModelAvailability, type ModelAvailabilityResult } from '@horde-model-reference/core/availability'
 import { createCategoryObserver, type CategoryObserverError, type CategoryObserverLoading, type CategoryObserverSuccess } from '@horde-model-reference/core/observer'
 import { query, type ModelQuery, type QueryFor } from '@horde-model-reference/core/query'
@@ -102,7 +102,13 @@ function suspendUnlessLoaded<C extends ModelReferenceCategory, T>(state: ModelRe
   if (state.status === 'loading') suspend(client, state.category)
 }
 
+// The options of the hooks (an unknown key is a TypeError naming the closest one).
+const REFERENCE_OPTIONS = { client: 1, enabled: 1, select: 1, suspense: 1, serverResult: 1 } satisfies KnownOptions<UseModelReferenceOptions<ModelReferenceCategory>>
+const SUSPENSE_OPTIONS = { client: 1, select: 1, serverResult: 1 } satisfies KnownOptions<UseSuspenseModelReferenceOptions<ModelReferenceCategory>>
+const MODEL_OPTIONS = { client: 1, enabled: 1, suspense: 1, serverResult: 1 } satisfies KnownOptions<Omit<UseModelReferenceOptions<ModelReferenceCategory>, 'select'>>
+
 function useObserved<C extends ModelReferenceCategory, T>(category: C, options: UseModelReferenceOptions<C, T>, hook: string): [ModelReferenceState<C, T>, ModelReferenceReader] {
+  checkOptions(hook, options, REFERENCE_OPTIONS)
   const client = useClient(options.client, hook)
   const { enabled = true, select, serverResult } = options
   // One observer per (client, category). Without listeners it holds nothing (no subscription,
@@ -165,6 +171,7 @@ export function useModelReference<C extends ModelReferenceCategory, T = ModelMap
  * ```
  */
 export function useSuspenseModelReference<C extends ModelReferenceCategory, T = ModelMap<C>>(category: C, options: UseSuspenseModelReferenceOptions<C, T> = {}): ModelReferenceSuccess<C, T> {
+  checkOptions('useSuspenseModelReference', options, SUSPENSE_OPTIONS)
   const [state, client] = useObserved(category, { ...options, enabled: true }, 'useSuspenseModelReference')
   suspendUnlessLoaded(state, client)
   return state
@@ -184,6 +191,7 @@ export type ModelState<C extends ModelReferenceCategory> = ModelReferenceState<C
  * ```
  */
 export function useModel<C extends ModelReferenceCategory>(category: C, name: string, options?: Omit<UseModelReferenceOptions<C>, 'select'>): ModelState<C> {
+  checkOptions('useModel', options, MODEL_OPTIONS)
   const state = useModelReference(category, { ...options, select: undefined })
   const models = state.models as Readonly<Record<string, RecordFor<C>>> | undefined
   const model = models !== undefined && Object.prototype.hasOwnProperty.call(models, name) ? models[name] : undefined
@@ -198,7 +206,8 @@ function useClient(client: ModelReferenceReader | undefined, hook: string): Mode
 }
 
 /** The categories the AI Horde reports live numbers for. */
-export type HordeCategory = 'image_generation' | 'text_generation'
+// A `keyof`, so that compiler messages spell out the names.
+export type HordeCategory = keyof Pick<typeof MODEL_REFERENCE_CATEGORY, 'image_generation' | 'text_generation'>
 
 /** Options of {@link useModelAvailability}. */
 export interface UseModelAvailabilityOptions {
@@ -263,6 +272,7 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
  * ```
  */
 export function useModelAvailability<C extends HordeCategory>(category: C, options: UseModelAvailabilityOptions = {}): ModelAvailabilityState<C> {
+  checkOptions('useModelAvailability', options, { client: 1, refreshIntervalMs: 1 } satisfies KnownOptions<UseModelAvailabilityOptions>)
   const client = useClient(options.client, 'useModelAvailability') as ModelReferenceClient
   const interval = options.refreshIntervalMs ?? 60_000
   const [snapshot, setSnapshot] = useState<AvailabilitySnapshot | undefined>(undefined)
@@ -388,6 +398,7 @@ export type ModelSearchState<C extends ModelReferenceCategory> = (
  * ```
  */
 export function useModelSearch<C extends ModelReferenceCategory>(category: C, text: string, options: UseModelSearchOptions<C> = {}): ModelSearchState<C> {
+  checkOptions('useModelSearch', options, { client: 1, limit: 1, refine: 1 } satisfies KnownOptions<UseModelSearchOptions<ModelReferenceCategory>>)
   const client = useClient(options.client, 'useModelSearch')
   const state = useModelReference(category, { client })
   const { result } = state

@@ -1,4 +1,5 @@
-import type { ReadOptions } from './cache/result.js'
+import { READ_OPTION_NAMES, type ReadOptions } from './cache/result.js'
+import { checkOptions, type KnownOptions } from './options-check.js'
 import { assertCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { getInternals } from './client-internals.js'
@@ -138,6 +139,7 @@ const MEMO = new WeakMap<object, WeakMap<object, { readonly stale: boolean; read
 export async function getModelAvailability<C extends HordeCategory>(client: ModelReferenceClient, category: C, options: ReadOptions = {}): Promise<ModelAvailabilityResult<C>> {
   const internals = getInternals(client)
   assertCategory(category)
+  checkOptions('getModelAvailability', options, READ_OPTION_NAMES)
   if (category !== 'image_generation' && category !== 'text_generation') throw new TypeError(`The AI Horde reports live numbers for image_generation and text_generation only, not "${String(category)}".`)
   const [reference, status] = await Promise.all([client.getModelReferenceResult(category, options), hordeStatus(internals, category, options)])
   const models = reference.models as ModelMap<C>
@@ -173,6 +175,7 @@ export interface PickOptions<C extends HordeCategory> {
  * `filter` accepts; `undefined` when none is.
  */
 export function pickAvailableModel<C extends HordeCategory>(availability: Pick<ModelAvailabilityResult<C>, 'models'>, options: PickOptions<C> = {}): ModelAvailability<C> | undefined {
+  checkOptions('pickAvailableModel', options, { filter: 1, byWorkers: 1, random: 1 } satisfies KnownOptions<PickOptions<HordeCategory>>)
   const { filter, byWorkers = false, random = Math.random } = options
   const candidates = availability.models.filter((model) => model.available && (filter === undefined || filter(model)))
   if (candidates.length === 0) return undefined

@@ -13,6 +13,7 @@ import {
   type CategoryState,
   type ModelReferenceResult,
   type ReadOptions,
+  READ_OPTION_NAMES,
 } from './cache/result.js'
 import { fingerprintOf, shareRecords } from './cache/fingerprints.js'
 import { ENVELOPE_FORMAT } from './cache/envelope.js'
@@ -39,6 +40,7 @@ import { isHordeModelReferenceError } from './errors/base.js'
 import { ModelNotFoundError } from './errors/model-not-found.js'
 import { NotCachedError } from './errors/not-cached.js'
 import { createEmit, type Emit } from './events.js'
+import { checkOptions, type KnownOptions } from './options-check.js'
 import { normalizeOptions, type LockManagerLike, type ModelReferenceOptions, type NormalizedOptions, type WaitUntil } from './options.js'
 import { startPrefetch, type DeferredPrefetchHandle, type Prefetch } from './prefetch.js'
 import type { AnyModelRecord, ModelMap, RecordFor } from './records/types.js'
@@ -55,6 +57,11 @@ const MAX_SNAPSHOT_RECORDS = 100_000
 const FETCHABLE = MODEL_REFERENCE_CATEGORIES.filter((c) => !getCategoryDescriptor(c).managedElsewhere) as FetchableCategory[]
 
 const noop = (): void => {}
+
+// What an unknown key of a read's options is reported for; the option lists of the small methods.
+const READ = 'a read'
+const SIGNAL_ONLY = { signal: 1 } satisfies KnownOptions<Pick<ReadOptions, 'signal'>>
+const LAST_RESORT = { lastResort: 1 } satisfies KnownOptions<HydrateOptions>
 
 // `lora` and `ti` are managed elsewhere (as upstream): always empty, never fetched.
 const EMPTY = new Map<ModelReferenceCategory, { result: ModelReferenceResult; state: CategoryState }>()
@@ -217,6 +224,7 @@ export class ModelReferenceClient {
   async getModelReferenceResult<C extends ModelReferenceCategory>(category: C, options?: ReadOptions): Promise<ModelReferenceResult<C>>
   async getModelReferenceResult<S extends string>(category: CategoryName<S>, options?: ReadOptions): Promise<ModelReferenceResult>
   async getModelReferenceResult(category: string, options: ReadOptions = {}): Promise<ModelReferenceResult> {
+    checkOptions(READ, options, READ_OPTION_NAMES)
     this.#throwIfDisposed()
     options.signal?.throwIfAborted()
     // A category of the SDK's costs no extra await.
@@ -252,6 +260,7 @@ export class ModelReferenceClient {
    * @throws {ProviderRegistrationError} for an empty or reserved id (`horde`, `any`), an id already registered (unless `replace`), or something that is not a provider.
    */
   registerProvider(provider: ModelReferenceProvider, options: RegisterProviderOptions = {}): void {
+    checkOptions('registerProvider', options, { replace: 1 } satisfies KnownOptions<RegisterProviderOptions>)
     this.#providers.register(provider, options)
   }
 
@@ -277,6 +286,7 @@ export class ModelReferenceClient {
    * not know can then be read, as generic records.
    */
   async getModelCategories(options: Pick<ReadOptions, 'signal' | 'waitUntil'> = {}): Promise<readonly string[]> {
+    checkOptions('getModelCategories', options, { signal: 1, waitUntil: 1 } satisfies KnownOptions<Pick<ReadOptions, 'signal' | 'waitUntil'>>)
     this.#throwIfDisposed()
     return (await import('./server-metadata.js')).getModelCategories(this.#internals, options)
   }
@@ -289,6 +299,7 @@ export class ModelReferenceClient {
    * @throws {SourcesUnavailableError} when the primary cannot be reached.
    */
   async lastUpdated<S extends string>(category: ModelReferenceCategory | CategoryName<S>, options: Pick<ReadOptions, 'signal'> = {}): Promise<number | null> {
+    checkOptions('lastUpdated', options, SIGNAL_ONLY)
     this.#throwIfDisposed()
     await this.#knowCategory(category, options)
     return (await import('./server-metadata.js')).lastUpdated(this.#internals, category, options)
@@ -302,6 +313,7 @@ export class ModelReferenceClient {
    * @throws {SourcesUnavailableError} when the primary cannot be reached.
    */
   async getMetadata<S extends string>(category: ModelReferenceCategory | CategoryName<S>, options: Pick<ReadOptions, 'signal'> = {}): Promise<CategoryMetadata | null> {
+    checkOptions('getMetadata', options, SIGNAL_ONLY)
     this.#throwIfDisposed()
     await this.#knowCategory(category, options)
     return (await import('./server-metadata.js')).getMetadata(this.#internals, category, options)
@@ -354,9 +366,11 @@ export class ModelReferenceClient {
    * ```
    */
   async suggestModelNames<S extends string>(category: ModelReferenceCategory | CategoryName<S>, name: string, options: ReadOptions & { readonly limit?: number | undefined } = {}): Promise<string[]> {
+    checkOptions('suggestModelNames', options, { ...READ_OPTION_NAMES, limit: 1 } satisfies KnownOptions<ReadOptions & { limit?: number }>)
     if (typeof name !== 'string') throw new TypeError('suggestModelNames needs the name to look for.')
-    const [names, { suggestNames }] = await Promise.all([this.getModelNames(category, options), import('./search/matcher.js')])
-    return suggestNames(names, name, options.limit === undefined ? {} : { limit: options.limit })
+    const { limit, ...read } = options
+    const [names, { suggestNames }] = await Promise.all([this.getModelNames(category, read), import('./search/matcher.js')])
+    return suggestNames(names, name, limit === undefined ? {} : { limit })
   }
 
   /**
@@ -373,6 +387,7 @@ export class ModelReferenceClient {
    * @throws {UnknownCategoryError} for a name that is not a category this client fetches.
    */
   dehydrate(categories?: readonly FetchableCategory[], options: { readonly lastResort?: boolean | undefined } = {}): ModelReferenceSnapshot {
+    checkOptions('dehydrate', options, LAST_RESORT)
     const wanted = categories ?? FETCHABLE
     const out: Partial<Record<FetchableCategory, SnapshotCategory>> = Object.create(null)
     for (const category of wanted) {
@@ -415,6 +430,7 @@ export class ModelReferenceClient {
    * @throws {TypeError} when `snapshot` is not a snapshot (another format, not an object).
    */
   hydrate(snapshot: ModelReferenceSnapshot, options: HydrateOptions = {}): HydrateReport {
+    checkOptions('hydrate', options, LAST_RESORT)
     if (this.#disposed !== undefined) throw this.#disposed
     let format: unknown
     let categories: unknown
@@ -526,6 +542,7 @@ export class ModelReferenceClient {
    * @throws the first failure when no category could be read.
    */
   async getAllModelReferenceResults(options: ReadOptions = {}): Promise<AllModelReferenceResults> {
+    checkOptions(READ, options, READ_OPTION_NAMES)
     const { signal } = options
     signal?.throwIfAborted()
     // One listener on the caller's signal, fanned out to a signal of each category's own (one
@@ -568,6 +585,7 @@ export class ModelReferenceClient {
   async refresh<S extends string>(category: CategoryName<S>, options?: ReadOptions): Promise<ModelReferenceResult>
   async refresh(category?: undefined, options?: ReadOptions): Promise<void>
   async refresh(category?: string, options: ReadOptions = {}): Promise<ModelReferenceResult | void> {
+    checkOptions('refresh', options, READ_OPTION_NAMES)
     if (category === undefined) {
       const settled = await Promise.allSettled(FETCHABLE.map((c) => this.refresh(c, options)))
       const failed = settled.find((outcome) => outcome.status === 'rejected')

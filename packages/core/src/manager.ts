@@ -1,12 +1,14 @@
 import { ModelReferenceClient } from './client.js'
+import { checkOptions } from './options-check.js'
 import { NoInstanceError } from './errors/no-instance.js'
 import { SingletonConflictError, type OptionConflict } from './errors/singleton-conflict.js'
-import { authorizationOf, normalizeOptions, type ModelReferenceOptions, type NormalizedOptions, type PrefetchStrategy } from './options.js'
+import { authorizationOf, normalizeOptions, OPTION_NAMES, type ModelReferenceOptions, type NormalizedOptions, type PrefetchStrategy } from './options.js'
 
 let instance: ModelReferenceManager | undefined
+const WHERE = 'new ModelReferenceManager'
 
 function conflictsOf(existing: NormalizedOptions, requested: ModelReferenceOptions): OptionConflict[] {
-  const normalized = normalizeOptions(requested)
+  const normalized = normalizeOptions(requested, WHERE)
   const credentials = [authorizationOf(existing), authorizationOf(normalized)] as const
   const conflicts: OptionConflict[] = []
   for (const key of Object.keys(requested) as (keyof ModelReferenceOptions)[]) {
@@ -42,6 +44,7 @@ function conflictsOf(existing: NormalizedOptions, requested: ModelReferenceOptio
  */
 export class ModelReferenceManager extends ModelReferenceClient {
   constructor(options: ModelReferenceOptions = {}) {
+    checkOptions(WHERE, options, OPTION_NAMES)
     if (instance !== undefined) {
       const conflicts = conflictsOf(instance.options, options)
       if (conflicts.length > 0) throw new SingletonConflictError(conflicts)

@@ -2,6 +2,9 @@ import type { CategoryState, ModelReferenceResult } from './cache/result.js'
 import type { ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import type { ModelMap } from './records/types.js'
+import { checkOptions, type KnownOptions } from './options-check.js'
+
+const OBSERVER_OPTIONS = { enabled: 1, select: 1 } satisfies KnownOptions<CategoryObserverOptions<ModelReferenceCategory>>
 
 /** What an observer uses of a client (`createModelReferenceClient`) or of the `ModelReferenceManager`. */
 export type ObservedClient = Pick<ModelReferenceClient, 'peek' | 'subscribe' | 'getModelReferenceResult'>
@@ -113,6 +116,7 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
   #server: { result: ModelReferenceResult<C> | undefined; select: unknown; snapshot: CategoryObserverState<C, T> } | undefined
 
   constructor(client: ObservedClient, category: C, options: CategoryObserverOptions<C, T> = {}) {
+    checkOptions('createCategoryObserver', options, OBSERVER_OPTIONS)
     this.#client = client
     this.category = category
     this.#enabled = options.enabled ?? true
@@ -128,6 +132,7 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
    * once they are applied.
    */
   getSnapshotFor(options: CategoryObserverOptions<C, T>): CategoryObserverState<C, T> {
+    checkOptions('getSnapshotFor', options, OBSERVER_OPTIONS)
     return this.#derive(this.#client.peek(this.category), options.select)
   }
 
@@ -137,6 +142,7 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
    * for the same result and `select`.
    */
   getServerSnapshot(result?: ModelReferenceResult<C>, options: CategoryObserverOptions<C, T> = { select: this.#select }): CategoryObserverState<C, T> {
+    checkOptions('getServerSnapshot', options, OBSERVER_OPTIONS)
     const { select } = options
     const server = this.#server
     if (server !== undefined && server.result === result && server.select === select) return server.snapshot
@@ -185,6 +191,7 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
    * `select` derives `data` again. Listeners are told when the state changed.
    */
   setOptions(options: CategoryObserverOptions<C, T>): void {
+    checkOptions('setOptions', options, OBSERVER_OPTIONS)
     if ('select' in options) this.#select = options.select
     if ('enabled' in options) {
       const enabled = options.enabled ?? true

@@ -1,6 +1,7 @@
 import type { StorageAdapter } from './cache/storage.js'
 import type { ModelReferenceSnapshot } from './snapshot.js'
 import type { ModelReferenceEventListener } from './events.js'
+import { checkOptions, type KnownOptions } from './options-check.js'
 
 /** When the client loads data by itself. */
 export const PrefetchStrategy = Object.freeze({
@@ -265,6 +266,9 @@ export type UrlOption = 'primaryUrl' | 'githubUrl' | 'hordeApiUrl'
 // options object itself so that printing, comparing or serialising the options never shows it.
 const AUTHORIZATION = new WeakMap<NormalizedOptions, Partial<Record<UrlOption, string>>>()
 
+/** @internal The name of every option (an unknown key is a `TypeError`: see `checkOptions`). */
+export const OPTION_NAMES = { primaryUrl: 1, githubUrl: 1, githubOwner: 1, githubBranch: 1, hordeApiUrl: 1, githubFallback: 1, ttlSeconds: 1, maxStaleSeconds: 1, hordeApiTtlSeconds: 1, timeoutMs: 1, totalTimeoutMs: 1, fallbackAfterMs: 1, sourceCooldownSeconds: 1, storageTimeoutMs: 1, maxBodyBytes: 1, retries: 1, prefetchStrategy: 1, storage: 1, initialData: 1, strict: 1, fetch: 1, clientAgent: 1, onEvent: 1, staleWhileRevalidate: 1, waitUntil: 1, conditionalRequests: 1, broadcastChannel: 1, locks: 1 } satisfies KnownOptions<ModelReferenceOptions>
+
 /** The `Authorization` header values of the URL options that carried credentials. */
 export function authorizationOf(options: NormalizedOptions): Partial<Record<UrlOption, string>> {
   return AUTHORIZATION.get(options) ?? {}
@@ -349,10 +353,10 @@ function isStorage(value: unknown): boolean {
 /**
  * Fills in defaults and checks every option once.
  *
- * @throws {TypeError | RangeError} for an option of the wrong type or out of range.
+ * @throws {TypeError | RangeError} for an option of the wrong type or out of range, an unknown option, or options that are not an object.
  */
-export function normalizeOptions(options: ModelReferenceOptions = {}): NormalizedOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('Options must be an object.')
+export function normalizeOptions(options: ModelReferenceOptions = {}, where = 'createModelReferenceClient'): NormalizedOptions {
+  checkOptions(where, options, OPTION_NAMES)
   const auth: Partial<Record<UrlOption, string>> = {}
   const o = options as Record<keyof ModelReferenceOptions, unknown>
   const normalized: NormalizedOptions = Object.freeze({

@@ -1,4 +1,5 @@
-import type { ReadOptions } from './cache/result.js'
+import { READ_OPTION_NAMES, type ReadOptions } from './cache/result.js'
+import { checkOptions, type KnownOptions } from './options-check.js'
 import { assertCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { joinAvailability } from './availability.js'
@@ -75,17 +76,18 @@ type RankedCategory = HordeCategory
 export async function getPopularModels<C extends ModelReferenceCategory>(client: ModelReferenceClient, category: C, options: PopularModelsOptions = {}): Promise<PopularModel<C>[]> {
   const internals = getInternals(client)
   assertCategory(category)
-  const limit = options.limit ?? 10
-  const sortBy = options.sortBy ?? 'worker_count'
+  checkOptions('getPopularModels', options, { ...READ_OPTION_NAMES, limit: 1, sortBy: 1, includeWorkers: 1 } satisfies KnownOptions<PopularModelsOptions>)
+  // The read's own options: `undefined` for one means its default.
+  const { limit = 10, sortBy = 'worker_count', includeWorkers, ...read } = options
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError('limit must be a whole number >= 0.')
   if (!SORTS.includes(sortBy)) throw new TypeError(`sortBy must be one of ${SORTS.join(', ')}.`)
   if (category !== 'image_generation' && category !== 'text_generation') return []
   const ranked = category as RankedCategory
   const [models, status, stats, workers] = await Promise.all([
-    client.getModelReference(ranked, options),
-    hordeStatus(internals, ranked, options),
-    sortBy === 'worker_count' ? undefined : hordeStats(internals, ranked, options),
-    options.includeWorkers === true ? hordeWorkers(internals, ranked, options) : undefined,
+    client.getModelReference(ranked, read),
+    hordeStatus(internals, ranked, read),
+    sortBy === 'worker_count' ? undefined : hordeStats(internals, ranked, read),
+    includeWorkers === true ? hordeWorkers(internals, ranked, read) : undefined,
   ])
   return rankPopularModels(models, status.value, stats?.value, sortBy, limit, workers?.value) as unknown as PopularModel<C>[]
 }

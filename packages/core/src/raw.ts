@@ -1,4 +1,5 @@
-import type { ReadOptions } from './cache/result.js'
+import { READ_OPTION_NAMES, type ReadOptions } from './cache/result.js'
+import { checkOptions } from './options-check.js'
 import { getCategoryDescriptor, isModelReferenceCategory, type CategoryName, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { fetchFirst, getInternals } from './client-internals.js'
@@ -36,6 +37,7 @@ export interface RawModelReference {
  */
 export async function getRawModelReference<S extends string>(client: ModelReferenceClient, category: ModelReferenceCategory | CategoryName<S>, options: ReadOptions = {}): Promise<RawModelReference> {
   const internals = getInternals(client)
+  checkOptions('getRawModelReference', options, READ_OPTION_NAMES)
   // The SDK's categories, and those the client's server lists.
   await internals.knowCategory(category, options)
   if (isModelReferenceCategory(category) && getCategoryDescriptor(category).managedElsewhere) throw new SourcesUnavailableError(category, [], `"${category}" is managed elsewhere and has no source`)
@@ -91,6 +93,7 @@ export interface RawModel {
  * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
 export async function getRawModel<S extends string>(client: ModelReferenceClient, category: ModelReferenceCategory | CategoryName<S>, name: string, options: ReadOptions = {}): Promise<RawModel | null> {
+  checkOptions('getRawModel', options, READ_OPTION_NAMES)
   const { data, format, ...raw } = await getRawModelReference(client, category, options)
   if (format === 'csv') {
     const { rows } = parseCsv(data as string)

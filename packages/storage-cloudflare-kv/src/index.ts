@@ -1,4 +1,4 @@
-import type { StorageAdapter, StoredValueMetadata } from '@horde-model-reference/core'
+import { checkOptions, type KnownOptions, type StorageAdapter, type StoredValueMetadata } from '@horde-model-reference/core'
 
 /**
  * The part of a Workers KV namespace binding the adapter uses; a `KVNamespace` from
@@ -66,6 +66,7 @@ export interface CloudflareKvStorage extends StorageAdapter {
  */
 export function createCloudflareKvStorage(namespace: KvNamespaceLike, options: CloudflareKvStorageOptions = {}): CloudflareKvStorage {
   if (typeof namespace?.put !== 'function') throw new TypeError('createCloudflareKvStorage needs a KV namespace binding')
+  checkOptions('createCloudflareKvStorage', options, { keyPrefix: 1 } satisfies KnownOptions<CloudflareKvStorageOptions>)
   const prefix = options.keyPrefix ?? 'horde-model-reference/'
 
   return {

@@ -1,4 +1,4 @@
-import type { StorageAdapter } from '@horde-model-reference/core'
+import { checkOptions, type KnownOptions, type StorageAdapter } from '@horde-model-reference/core'
 // Only createStore and promisifyRequest: idb-keyval's get/set would also pull in its default store.
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval'
 
@@ -46,6 +46,7 @@ function isClosedConnection(error: unknown): boolean {
  * ```
  */
 export function createIndexedDbStorage(options: IndexedDbStorageOptions = {}): StorageAdapter {
+  checkOptions('createIndexedDbStorage', options, { databaseName: 1, storeName: 1 } satisfies KnownOptions<IndexedDbStorageOptions>)
   const databaseName = options.databaseName ?? DEFAULT_INDEXEDDB_STORAGE_OPTIONS.databaseName
   const storeName = options.storeName ?? DEFAULT_INDEXEDDB_STORAGE_OPTIONS.storeName
   let store: UseStore | undefined

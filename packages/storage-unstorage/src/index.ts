@@ -1,4 +1,4 @@
-import type { StorageAdapter } from '@horde-model-reference/core'
+import { checkOptions, type KnownOptions, type StorageAdapter } from '@horde-model-reference/core'
 import type { Storage } from 'unstorage'
 
 /** Options of {@link createUnstorageStorage}. */
@@ -115,6 +115,7 @@ function driverName(storage: Storage, prefix: string): string | undefined {
  */
 export function createUnstorageStorage(storage: Storage, options: UnstorageStorageOptions = {}): StorageAdapter {
   if (typeof storage?.setItemRaw !== 'function' || typeof storage.getKeys !== 'function') throw new TypeError('createUnstorageStorage needs an unstorage Storage (createStorage())')
+  checkOptions('createUnstorageStorage', options, { prefix: 1, maxValueLength: 1 } satisfies KnownOptions<UnstorageStorageOptions>)
   const prefix = options.prefix ?? 'horde-model-reference'
   if (!PREFIX_RE.test(prefix)) throw new TypeError(`createUnstorageStorage: the prefix ${JSON.stringify(prefix)} must be letters, digits, _ and - in :-separated segments`)
   const name = driverName(storage, prefix)

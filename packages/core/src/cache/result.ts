@@ -1,5 +1,6 @@
 import type { FetchableCategory, ModelReferenceCategory } from '../categories.js'
 import type { WaitUntil } from '../options.js'
+import type { KnownOptions } from '../options-check.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
 import type { AnyModelRecord, ModelMap } from '../records/types.js'
 import type { CategoryEnvelope } from './envelope.js'
@@ -132,6 +133,9 @@ export interface ReadOptions {
    */
   readonly waitUntil?: WaitUntil | undefined
 }
+
+/** @internal The name of every read option. */
+export const READ_OPTION_NAMES = { source: 1, signal: 1, waitUntil: 1 } satisfies KnownOptions<ReadOptions>
 
 /** Every fetched category's records; a category that could not be loaded is left out. */
 export type AllModelReferences = { readonly [C in FetchableCategory]?: ModelMap<C> }

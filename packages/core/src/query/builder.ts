@@ -1,4 +1,5 @@
-import type { ReadOptions, SourceOutcome, SourceSelector } from '../cache/result.js'
+import { READ_OPTION_NAMES, type ReadOptions, type SourceOutcome, type SourceSelector } from '../cache/result.js'
+import { checkOptions, type KnownOptions } from '../options-check.js'
 import { assertCategory, isServerCategory, MODEL_REFERENCE_CATEGORIES, type CategoryName, type ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceClient } from '../client.js'
 import { getBaseModelName, hasBackendPrefix, getTextBackends, isQuantizedModelName } from '../convert/text-names.js'
@@ -667,6 +668,7 @@ export function query<C extends ModelReferenceCategory>(reader: ModelReferenceRe
 export function query<S extends string>(reader: ModelReferenceReader, category: CategoryName<S>, options?: QueryOptions): ModelQuery<ModelReferenceCategory>
 export function query(reader: ModelReferenceReader, category: string, options: QueryOptions = {}): ModelQuery<ModelReferenceCategory> {
   if (typeof reader?.getModelReferenceResult !== 'function') throw new TypeError('query() needs a client (or the manager) as its first argument: query(client, category).')
+  checkOptions('query', options, { source: 1 } satisfies KnownOptions<QueryOptions>)
   if (typeof category !== 'string') assertCategory(category)
   const read: ReadOptions = options.source === undefined ? {} : { source: options.source }
   return build(category as ModelReferenceCategory, () => reader.getModelReferenceResult(category, read)) as ModelQuery<ModelReferenceCategory>
@@ -694,6 +696,7 @@ export type AllModelsQuery = ModelQuery<ModelReferenceCategory, undefined>
  */
 export function queryAll(reader: ModelReferenceReader, options: ReadOptions = {}): AllModelsQuery {
   if (typeof reader?.getModelReferenceResult !== 'function') throw new TypeError('queryAll() needs a client (or the manager) as its first argument: queryAll(client).')
+  checkOptions('queryAll', options, READ_OPTION_NAMES)
   const categories = MODEL_REFERENCE_CATEGORIES.filter((category) => category !== 'lora' && category !== 'ti')
   const load = async (): Promise<LoadedRecords<AnyModelRecord>> => {
     const settled = await Promise.allSettled(categories.map((category) => reader.getModelReferenceResult(category, options)))
