@@ -1,8 +1,7 @@
 import { ModelReferenceClient } from './client.js'
-import { checkOptions } from './options-check.js'
 import { NoInstanceError } from './errors/no-instance.js'
 import { SingletonConflictError, type OptionConflict } from './errors/singleton-conflict.js'
-import { authorizationOf, normalizeOptions, OPTION_NAMES, type ModelReferenceOptions, type NormalizedOptions, type PrefetchStrategy } from './options.js'
+import { authorizationOf, normalizeOptions, type ModelReferenceOptions, type NormalizedOptions, type PrefetchStrategy } from './options.js'
 
 let instance: ModelReferenceManager | undefined
 const WHERE = 'new ModelReferenceManager'
@@ -44,13 +43,14 @@ function conflictsOf(existing: NormalizedOptions, requested: ModelReferenceOptio
  */
 export class ModelReferenceManager extends ModelReferenceClient {
   constructor(options: ModelReferenceOptions = {}) {
-    checkOptions(WHERE, options, OPTION_NAMES)
     if (instance !== undefined) {
       const conflicts = conflictsOf(instance.options, options)
       if (conflicts.length > 0) throw new SingletonConflictError(conflicts)
       // A constructor may return an existing object: `new` then yields the singleton.
       return instance
     }
+    // Checked here first, so that a mistake names the manager (super checks the same again).
+    normalizeOptions(options, WHERE)
     super(options)
     instance = this
   }

@@ -266,9 +266,6 @@ export type UrlOption = 'primaryUrl' | 'githubUrl' | 'hordeApiUrl'
 // options object itself so that printing, comparing or serialising the options never shows it.
 const AUTHORIZATION = new WeakMap<NormalizedOptions, Partial<Record<UrlOption, string>>>()
 
-/** @internal The name of every option (an unknown key is a `TypeError`: see `checkOptions`). */
-export const OPTION_NAMES = { primaryUrl: 1, githubUrl: 1, githubOwner: 1, githubBranch: 1, hordeApiUrl: 1, githubFallback: 1, ttlSeconds: 1, maxStaleSeconds: 1, hordeApiTtlSeconds: 1, timeoutMs: 1, totalTimeoutMs: 1, fallbackAfterMs: 1, sourceCooldownSeconds: 1, storageTimeoutMs: 1, maxBodyBytes: 1, retries: 1, prefetchStrategy: 1, storage: 1, initialData: 1, strict: 1, fetch: 1, clientAgent: 1, onEvent: 1, staleWhileRevalidate: 1, waitUntil: 1, conditionalRequests: 1, broadcastChannel: 1, locks: 1 } satisfies KnownOptions<ModelReferenceOptions>
-
 /** The `Authorization` header values of the URL options that carried credentials. */
 export function authorizationOf(options: NormalizedOptions): Partial<Record<UrlOption, string>> {
   return AUTHORIZATION.get(options) ?? {}
@@ -356,7 +353,8 @@ function isStorage(value: unknown): boolean {
  * @throws {TypeError | RangeError} for an option of the wrong type or out of range, an unknown option, or options that are not an object.
  */
 export function normalizeOptions(options: ModelReferenceOptions = {}, where = 'createModelReferenceClient'): NormalizedOptions {
-  checkOptions(where, options, OPTION_NAMES)
+  // Not an object: checkOptions' TypeError. Its keys are checked below, against the normalized options (which name every option).
+  if (typeof options !== 'object' || options === null) checkOptions(where, options, {})
   const auth: Partial<Record<UrlOption, string>> = {}
   const o = options as Record<keyof ModelReferenceOptions, unknown>
   const normalized: NormalizedOptions = Object.freeze({
@@ -389,7 +387,8 @@ export function normalizeOptions(options: ModelReferenceOptions = {}, where = 'c
     conditionalRequests: oneOf<'auto' | boolean>('conditionalRequests', o.conditionalRequests, DEFAULT_OPTIONS.conditionalRequests, (v) => v === 'auto' || isBoolean(v), "'auto', true or false"),
     broadcastChannel: oneOf<string | false>('broadcastChannel', o.broadcastChannel, DEFAULT_OPTIONS.broadcastChannel, (v) => v === false || (typeof v === 'string' && v !== ''), 'a non-empty string or false'),
     locks: oneOf<LockManagerLike | false | undefined>('locks', o.locks, undefined, (v) => v === false || (typeof v === 'object' && v !== null && isFunction((v as LockManagerLike).request)), 'an object with request(name, options, callback), or false'),
-  })
+  } satisfies KnownOptions<ModelReferenceOptions>)
+  checkOptions(where, options, normalized)
   if (normalized.primaryUrl === null && !normalized.githubFallback) throw new TypeError('Options primaryUrl: null and githubFallback: false leave no source to read from.')
   AUTHORIZATION.set(normalized, auth)
   return normalized

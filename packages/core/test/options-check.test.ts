@@ -7,7 +7,7 @@ import {
   registerImageBaseline,
   type KnownOptions,
 } from '../src/index.js'
-import { OPTION_NAMES, type ModelReferenceOptions } from '../src/options.js'
+import { DEFAULT_OPTIONS, type ModelReferenceOptions, type NormalizedOptions } from '../src/options.js'
 import { READ_OPTION_NAMES } from '../src/cache/result.js'
 import { getModelAvailability, pickAvailableModel } from '../src/availability.js'
 import { createCategoryObserver } from '../src/observer.js'
@@ -64,7 +64,7 @@ describe('unknown option keys at every entry point', () => {
     expect(() => createModelReferenceClient(({ primaryURL: 'https://mirror.example/api' } as never))).toThrow(
       new TypeError(`Unknown option "primaryURL" for createModelReferenceClient: did you mean "primaryUrl"? Known options: ${CLIENT_OPTIONS}.`),
     )
-    expect(Object.keys(OPTION_NAMES).join(', ')).toBe(CLIENT_OPTIONS)
+    expect(Object.keys(createModelReferenceClient().options).join(', ')).toBe(CLIENT_OPTIONS)
     expect(() => new ModelReferenceManager(({ ttl: 5 } as never))).toThrow(/^Unknown option "ttl" for new ModelReferenceManager\. Known options: primaryUrl/)
     expect(() => new ModelReferenceManager(({ ttlSecond: 5 } as never))).toThrow('Unknown option "ttlSecond" for new ModelReferenceManager: did you mean "ttlSeconds"?')
     // Also once the manager exists.
@@ -131,7 +131,8 @@ describe('undefined means the default, at every entry point', () => {
   })
 
   it('client and manager: every option undefined gives the default options', () => {
-    const options = allUndefined(OPTION_NAMES) as ModelReferenceOptions
+    const options = allUndefined(createModelReferenceClient().options satisfies NormalizedOptions) as ModelReferenceOptions
+    expect(Object.keys(options)).toEqual(expect.arrayContaining(Object.keys(DEFAULT_OPTIONS)))
     expect(Object.keys(options)).toHaveLength(28)
     expect(createModelReferenceClient(options).options).toEqual(createModelReferenceClient().options)
     const manager = new ModelReferenceManager(options)
