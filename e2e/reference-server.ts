@@ -69,7 +69,9 @@ export const PENDING_API_KEY = 'test-pending-key'
  * A category the imitated PRIMARY lists and serves that the SDK does not know (a newer upstream).
  * Its records are written here by hand: the real data has no such category.
  */
-export const SERVER_ONLY_CATEGORY = 'rendered_3d_generation'
+// Typed as a plain string, as a name read from the server's list is: a literal the SDK does not
+// know is a compile error.
+export const SERVER_ONLY_CATEGORY: string = 'rendered_3d_generation'
 const SERVER_ONLY_RECORDS = {
   'Mesh Maker': { name: 'Mesh Maker', record_type: SERVER_ONLY_CATEGORY, description: 'Text to mesh', model_classification: { domain: 'rendered_3d', purpose: 'generation' }, config: { download: [] } },
   'Voxel Forge': { name: 'Voxel Forge', model_classification: { domain: 'rendered_3d', purpose: 'generation' } },

@@ -7,7 +7,7 @@
  * @module @horde-model-reference/react
  */
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
-import type { ModelMap, ModelReferenceCategory, ModelReferenceClient, ModelReferenceResult, RecordFor } from '@horde-model-reference/core'
+import { checkOptions, type KnownOptions, type MODEL_REFERENCE_CATEGORY, type ModelMap, type ModelReferenceCategory, type ModelReferenceClient, type ModelReferenceResult, type RecordFor } from '@horde-model-reference/core'
 import { getModelAvailability, type ModelAvailabilityResult } from '@horde-model-reference/core/availability'
 import { createCategoryObserver, type CategoryObserverError, type CategoryObserverLoading, type CategoryObserverSuccess } from '@horde-model-reference/core/observer'
 import { query, type ModelQuery, type QueryFor } from '@horde-model-reference/core/query'
@@ -25,32 +25,32 @@ const ClientContext = createContext<ModelReferenceReader | null>(null)
  * <ModelReferenceProvider client={createModelReferenceClient()}><App /></ModelReferenceProvider>
  * ```
  */
-export function ModelReferenceProvider(props: { client: ModelReferenceReader; children?: ReactNode }): ReactNode {
+export function ModelReferenceProvider(props: { client: ModelReferenceReader; children?: ReactNode | undefined }): ReactNode {
   return createElement(ClientContext.Provider, { value: props.client }, props.children)
 }
 
 /** Options of {@link useModelReference} (and, without `select`, of {@link useModel}). */
 export interface UseModelReferenceOptions<C extends ModelReferenceCategory, T = ModelMap<C>> {
   /** The client to read; the {@link ModelReferenceProvider}'s by default. */
-  client?: ModelReferenceReader
+  client?: ModelReferenceReader | undefined
   /**
    * `false`: asks the client for nothing (the state is what it has cached, `'loading'` when
    * nothing); `true` again loads what is missing or stale. @default true
    */
-  enabled?: boolean
+  enabled?: boolean | undefined
   /**
    * Derives `data` from the result: `(result) => Object.keys(result.models)`. Runs again only
    * for a new result or a new function, so `data` keeps its identity across renders and across a
    * refresh starting or ending: define it outside the component, or with `useCallback`.
    * By default `data` is `result.models`.
    */
-  select?: (result: ModelReferenceResult<C>) => T
+  select?: ((result: ModelReferenceResult<C>) => T) | undefined
   /**
    * Suspend (throw a promise) while nothing is loaded, and throw the error to an error boundary.
    * @deprecated Use {@link useSuspenseModelReference}, whose state is always `'success'`.
    * @default false
    */
-  suspense?: boolean
+  suspense?: boolean | undefined
   /**
    * The result rendered on the server and during hydration. Without it, the copy the client
    * holds when the component first renders is used (so a server's client that has read renders
@@ -58,7 +58,7 @@ export interface UseModelReferenceOptions<C extends ModelReferenceCategory, T = 
    * same markup with no loading state); with neither, the loading state. Pass the same object on
    * every render.
    */
-  serverResult?: ModelReferenceResult<C>
+  serverResult?: ModelReferenceResult<C> | undefined
 }
 
 /** Options of {@link useSuspenseModelReference}: it always loads (no `enabled`). */
@@ -110,7 +110,13 @@ function suspendUnlessLoaded<C extends ModelReferenceCategory, T>(state: ModelRe
   if (state.status === 'loading') suspend(client, state.category)
 }
 
+// The options of the hooks (an unknown key is a TypeError naming the closest one).
+const REFERENCE_OPTIONS = { client: 1, enabled: 1, select: 1, suspense: 1, serverResult: 1 } satisfies KnownOptions<UseModelReferenceOptions<ModelReferenceCategory>>
+const SUSPENSE_OPTIONS = { client: 1, select: 1, serverResult: 1 } satisfies KnownOptions<UseSuspenseModelReferenceOptions<ModelReferenceCategory>>
+const MODEL_OPTIONS = { client: 1, enabled: 1, suspense: 1, serverResult: 1 } satisfies KnownOptions<Omit<UseModelReferenceOptions<ModelReferenceCategory>, 'select'>>
+
 function useObserved<C extends ModelReferenceCategory, T>(category: C, options: UseModelReferenceOptions<C, T>, hook: string): [ModelReferenceState<C, T>, ModelReferenceReader] {
+  checkOptions(hook, options, REFERENCE_OPTIONS)
   const client = useClient(options.client, hook)
   const { enabled = true, select, serverResult } = options
   // One observer per (client, category). Without listeners it holds nothing (no subscription,
@@ -181,6 +187,7 @@ export function useModelReference<C extends ModelReferenceCategory, T = ModelMap
  * @throws The promise of the load while nothing is loaded (for Suspense), the load's error when it fails.
  */
 export function useSuspenseModelReference<C extends ModelReferenceCategory, T = ModelMap<C>>(category: C, options: UseSuspenseModelReferenceOptions<C, T> = {}): ModelReferenceSuccess<C, T> {
+  checkOptions('useSuspenseModelReference', options, SUSPENSE_OPTIONS)
   const [state, client] = useObserved(category, { ...options, enabled: true }, 'useSuspenseModelReference')
   suspendUnlessLoaded(state, client)
   return state
@@ -205,6 +212,7 @@ export type ModelState<C extends ModelReferenceCategory> = ModelReferenceState<C
  * @param options The client, `enabled`, `suspense` and `serverResult` (no `select`).
  */
 export function useModel<C extends ModelReferenceCategory>(category: C, name: string, options?: Omit<UseModelReferenceOptions<C>, 'select'>): ModelState<C> {
+  checkOptions('useModel', options, MODEL_OPTIONS)
   const state = useModelReference(category, { ...options, select: undefined })
   const models = state.models as Readonly<Record<string, RecordFor<C>>> | undefined
   const model = models !== undefined && Object.prototype.hasOwnProperty.call(models, name) ? models[name] : undefined
@@ -219,7 +227,8 @@ function useClient(client: ModelReferenceReader | undefined, hook: string): Mode
 }
 
 /** The categories the AI Horde reports live numbers for. */
-export type HordeCategory = 'image_generation' | 'text_generation'
+// A `keyof`, so that compiler messages spell out the names.
+export type HordeCategory = keyof Pick<typeof MODEL_REFERENCE_CATEGORY, 'image_generation' | 'text_generation'>
 
 /** Options of {@link useModelAvailability}. */
 export interface UseModelAvailabilityOptions {
@@ -227,7 +236,7 @@ export interface UseModelAvailabilityOptions {
    * The client to read: one from `createModelReferenceClient()` or the `ModelReferenceManager`
    * (the live numbers are cached in it); the {@link ModelReferenceProvider}'s by default.
    */
-  client?: ModelReferenceClient
+  client?: ModelReferenceClient | undefined
   /**
    * Reads again this long after each read settles, so that the worker counts stay live. The
    * client caches the Horde's answer for `hordeApiTtlSeconds` (60 by default), so a read within
@@ -235,7 +244,7 @@ export interface UseModelAvailabilityOptions {
    * on mount and when the category's reference copy changes.
    * @default 60000
    */
-  refreshIntervalMs?: number
+  refreshIntervalMs?: number | undefined
 }
 
 /**
@@ -294,6 +303,7 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
  * @param options The client and `refreshIntervalMs`.
  */
 export function useModelAvailability<C extends HordeCategory>(category: C, options: UseModelAvailabilityOptions = {}): ModelAvailabilityState<C> {
+  checkOptions('useModelAvailability', options, { client: 1, refreshIntervalMs: 1 } satisfies KnownOptions<UseModelAvailabilityOptions>)
   const client = useClient(options.client, 'useModelAvailability') as ModelReferenceClient
   const interval = options.refreshIntervalMs ?? 60_000
   const [snapshot, setSnapshot] = useState<AvailabilitySnapshot | undefined>(undefined)
@@ -367,15 +377,15 @@ export function useModelAvailability<C extends HordeCategory>(category: C, optio
 /** Options of {@link useModelSearch}. */
 export interface UseModelSearchOptions<C extends ModelReferenceCategory> {
   /** The client to read; the {@link ModelReferenceProvider}'s by default. */
-  client?: ModelReferenceReader
+  client?: ModelReferenceReader | undefined
   /** At most this many models (the best matches). */
-  limit?: number
+  limit?: number | undefined
   /**
    * More of the query's methods, applied after `search`: `(q) => q.excludeNsfw()`. Pass the same
    * function on every render (define it outside the component, or with `useCallback`): a new
    * one runs the query again.
    */
-  refine?: (query: QueryFor<C>) => QueryFor<C>
+  refine?: ((query: QueryFor<C>) => QueryFor<C>) | undefined
 }
 
 /**
@@ -428,6 +438,7 @@ export type ModelSearchState<C extends ModelReferenceCategory> = (
  * @param options The client, `limit` and `refine`.
  */
 export function useModelSearch<C extends ModelReferenceCategory>(category: C, text: string, options: UseModelSearchOptions<C> = {}): ModelSearchState<C> {
+  checkOptions('useModelSearch', options, { client: 1, limit: 1, refine: 1 } satisfies KnownOptions<UseModelSearchOptions<ModelReferenceCategory>>)
   const client = useClient(options.client, 'useModelSearch')
   const state = useModelReference(category, { client })
   const { result } = state

@@ -110,8 +110,23 @@ function referenceTypes(): void {
   useModel('blip', 'BLIP', { select: (result: ModelReferenceResult<'blip'>) => result.models })
 }
 
+// A misspelt category is a compile error in every hook (the message lists the valid names).
+function categoryNameTypes(): void {
+  // @ts-expect-error misspelt
+  useModelReference('imagegen')
+  // @ts-expect-error misspelt
+  useSuspenseModelReference('text_generaton')
+  // @ts-expect-error misspelt
+  useModel('imagegen', 'x')
+  // @ts-expect-error misspelt
+  useModelAvailability('imagegen')
+  // @ts-expect-error misspelt
+  useModelSearch('imagegen', 'x')
+}
+
 describe('hook types', () => {
   it('narrow on status (checked by the typecheck)', () => {
+    expect(typeof categoryNameTypes).toBe('function')
     expect(typeof availabilityTypes).toBe('function')
     expect(typeof searchTypes).toBe('function')
     expect(typeof referenceTypes).toBe('function')

@@ -13,14 +13,14 @@ export interface CliIo {
    * The environment variables read (`HORDE_MODEL_REFERENCE_PRIMARY_URL`, `NO_COLOR`, ...).
    * @default process.env
    */
-  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined
   /**
    * The folder relative file arguments (`--out`, `--from`, reference files) are resolved against.
    * @default process.cwd()
    */
-  readonly cwd?: string
+  readonly cwd?: string | undefined
   /** Aborts the run (the binary aborts it on SIGINT). */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
 }
 
 /** What a command runs with. */

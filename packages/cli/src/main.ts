@@ -1,4 +1,4 @@
-import { isHordeModelReferenceError, isModelNotFoundError, isSourcesUnavailableError, isUnknownCategoryError, isValidationError } from '@horde-model-reference/core'
+import { checkOptions, isHordeModelReferenceError, isModelNotFoundError, isSourcesUnavailableError, isUnknownCategoryError, isValidationError, type KnownOptions } from '@horde-model-reference/core'
 import { isUnknownFieldError } from '@horde-model-reference/core/query'
 import { setMaxListeners } from 'node:events'
 import { readFileSync } from 'node:fs'
@@ -61,6 +61,7 @@ function toCliError(error: unknown, signal: AbortSignal): CliError {
  * @returns An {@link EXIT} code: 0 on success.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  checkOptions('runCli', io, { stdout: 1, stderr: 1, env: 1, cwd: 1, signal: 1 } satisfies KnownOptions<CliIo>)
   const signal = io.signal ?? new AbortController().signal
   // Every category read of `categories` and `snapshot` listens to the one signal.
   setMaxListeners(64, signal)

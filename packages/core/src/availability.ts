@@ -5,7 +5,8 @@
  *
  * @module @horde-model-reference/core/availability
  */
-import type { ReadOptions } from './cache/result.js'
+import { READ_OPTION_NAMES, type ReadOptions } from './cache/result.js'
+import { checkOptions, type KnownOptions } from './options-check.js'
 import { assertCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { getInternals } from './client-internals.js'
@@ -162,6 +163,7 @@ const MEMO = new WeakMap<object, WeakMap<object, { readonly stale: boolean; read
 export async function getModelAvailability<C extends HordeCategory>(client: ModelReferenceClient, category: C, options: ReadOptions = {}): Promise<ModelAvailabilityResult<C>> {
   const internals = getInternals(client)
   assertCategory(category)
+  checkOptions('getModelAvailability', options, READ_OPTION_NAMES)
   if (category !== 'image_generation' && category !== 'text_generation') throw new TypeError(`The AI Horde reports live numbers for image_generation and text_generation only, not "${String(category)}".`)
   const [reference, status] = await Promise.all([client.getModelReferenceResult(category, options), hordeStatus(internals, category, options)])
   const models = reference.models as ModelMap<C>
@@ -185,11 +187,11 @@ export async function getModelAvailability<C extends HordeCategory>(client: Mode
 /** Options of {@link pickAvailableModel}. */
 export interface PickOptions<C extends HordeCategory> {
   /** Only models this accepts (a picker's current filters). */
-  readonly filter?: (model: ModelAvailability<C>) => boolean
+  readonly filter?: ((model: ModelAvailability<C>) => boolean) | undefined
   /** Weigh each model by its workers, so that busy models are picked more often. @default false */
-  readonly byWorkers?: boolean
+  readonly byWorkers?: boolean | undefined
   /** A random number in [0, 1). @default Math.random */
-  readonly random?: () => number
+  readonly random?: (() => number) | undefined
 }
 
 /**
@@ -200,6 +202,7 @@ export interface PickOptions<C extends HordeCategory> {
  * @param options `filter`, `byWorkers` and `random`.
  */
 export function pickAvailableModel<C extends HordeCategory>(availability: Pick<ModelAvailabilityResult<C>, 'models'>, options: PickOptions<C> = {}): ModelAvailability<C> | undefined {
+  checkOptions('pickAvailableModel', options, { filter: 1, byWorkers: 1, random: 1 } satisfies KnownOptions<PickOptions<HordeCategory>>)
   const { filter, byWorkers = false, random = Math.random } = options
   const candidates = availability.models.filter((model) => model.available && (filter === undefined || filter(model)))
   if (candidates.length === 0) return undefined

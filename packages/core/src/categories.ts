@@ -29,7 +29,16 @@ export const MODEL_REFERENCE_CATEGORY = Object.freeze({
 } as const)
 
 /** The name of a model reference category, such as `'image_generation'`. */
-export type ModelReferenceCategory = (typeof MODEL_REFERENCE_CATEGORY)[keyof typeof MODEL_REFERENCE_CATEGORY]
+// Written as a `keyof` (the keys equal the values) so that compiler messages spell out the names.
+export type ModelReferenceCategory = keyof typeof MODEL_REFERENCE_CATEGORY
+
+/**
+ * A category name as a parameter of a read: a category's name (`S` itself), or a wide `string`
+ * (checked at run time, so names a server lists still work); any other string literal is
+ * refused by the compiler, which then lists the valid names. Narrow a `string` with
+ * {@link isModelReferenceCategory} to get records typed per category.
+ */
+export type CategoryName<S extends string> = S extends ModelReferenceCategory ? S : string extends S ? S : ModelReferenceCategory
 
 /** Every category, in upstream's order. */
 export const MODEL_REFERENCE_CATEGORIES: readonly ModelReferenceCategory[] = Object.freeze(
@@ -40,7 +49,7 @@ export const MODEL_REFERENCE_CATEGORIES: readonly ModelReferenceCategory[] = Obj
 export type ManagedElsewhereCategory = 'lora' | 'ti'
 
 /** Categories that the SDK fetches: every category except `lora` and `ti`. */
-export type FetchableCategory = Exclude<ModelReferenceCategory, ManagedElsewhereCategory>
+export type FetchableCategory = keyof Omit<typeof MODEL_REFERENCE_CATEGORY, ManagedElsewhereCategory>
 
 /** Which legacy GitHub repository holds a category's fallback file. */
 export type GithubSourceKind = 'image' | 'text'

@@ -13,6 +13,7 @@ import {
   type CategoryState,
   type ModelReferenceResult,
   type ReadOptions,
+  READ_OPTION_NAMES,
 } from './cache/result.js'
 import { fingerprintOf, shareRecords } from './cache/fingerprints.js'
 import { ENVELOPE_FORMAT } from './cache/envelope.js'
@@ -24,6 +25,7 @@ import {
   couldBeCategoryName,
   isModelReferenceCategory,
   MODEL_REFERENCE_CATEGORIES,
+  type CategoryName,
   type FetchableCategory,
   type ManagedElsewhereCategory,
   type ModelReferenceCategory,
@@ -38,6 +40,7 @@ import { isHordeModelReferenceError } from './errors/base.js'
 import { ModelNotFoundError } from './errors/model-not-found.js'
 import { NotCachedError } from './errors/not-cached.js'
 import { createEmit, type Emit } from './events.js'
+import { checkOptions, type KnownOptions } from './options-check.js'
 import { normalizeOptions, type LockManagerLike, type ModelReferenceOptions, type NormalizedOptions, type WaitUntil } from './options.js'
 import { startPrefetch, type DeferredPrefetchHandle, type Prefetch } from './prefetch.js'
 import type { AnyModelRecord, ModelMap, RecordFor } from './records/types.js'
@@ -54,6 +57,11 @@ const MAX_SNAPSHOT_RECORDS = 100_000
 const FETCHABLE = MODEL_REFERENCE_CATEGORIES.filter((c) => !getCategoryDescriptor(c).managedElsewhere) as FetchableCategory[]
 
 const noop = (): void => {}
+
+// What an unknown key of a read's options is reported for; the option lists of the small methods.
+const READ = 'a read'
+const SIGNAL_ONLY = { signal: 1 } satisfies KnownOptions<Pick<ReadOptions, 'signal'>>
+const LAST_RESORT = { lastResort: 1 } satisfies KnownOptions<HydrateOptions>
 
 // `lora` and `ti` are managed elsewhere (as upstream): always empty, never fetched.
 const EMPTY = new Map<ModelReferenceCategory, { result: ModelReferenceResult; state: CategoryState }>()
@@ -198,14 +206,14 @@ export class ModelReferenceClient {
    * @throws {UnknownCategoryError | SourcesUnavailableError | ValidationError | NotCachedError}
    */
   async getModelReference<C extends ModelReferenceCategory>(category: C, options?: ReadOptions): Promise<ModelMap<C>>
-  async getModelReference(category: string, options?: ReadOptions): Promise<AnyModelMap>
+  async getModelReference<S extends string>(category: CategoryName<S>, options?: ReadOptions): Promise<AnyModelMap>
   async getModelReference(category: string, options: ReadOptions = {}): Promise<AnyModelMap> {
     return (await this.getModelReferenceResult(category, options)).models as AnyModelMap
   }
 
   /** Like {@link getModelReference}, but resolves with `null` when the data cannot be had. Unknown categories still throw. */
   async getModelReferenceOrNull<C extends ModelReferenceCategory>(category: C, options?: ReadOptions): Promise<ModelMap<C> | null>
-  async getModelReferenceOrNull(category: string, options?: ReadOptions): Promise<AnyModelMap | null>
+  async getModelReferenceOrNull<S extends string>(category: CategoryName<S>, options?: ReadOptions): Promise<AnyModelMap | null>
   async getModelReferenceOrNull(category: string, options: ReadOptions = {}): Promise<AnyModelMap | null> {
     try {
       return await this.getModelReference(category, options)
@@ -220,8 +228,9 @@ export class ModelReferenceClient {
    * A warm read returns the same frozen object every time.
    */
   async getModelReferenceResult<C extends ModelReferenceCategory>(category: C, options?: ReadOptions): Promise<ModelReferenceResult<C>>
-  async getModelReferenceResult(category: string, options?: ReadOptions): Promise<ModelReferenceResult>
+  async getModelReferenceResult<S extends string>(category: CategoryName<S>, options?: ReadOptions): Promise<ModelReferenceResult>
   async getModelReferenceResult(category: string, options: ReadOptions = {}): Promise<ModelReferenceResult> {
+    checkOptions(READ, options, READ_OPTION_NAMES)
     this.#throwIfDisposed()
     options.signal?.throwIfAborted()
     // A category of the SDK's costs no extra await.
@@ -257,6 +266,7 @@ export class ModelReferenceClient {
    * @throws {ProviderRegistrationError} for an empty or reserved id (`horde`, `any`), an id already registered (unless `replace`), or something that is not a provider.
    */
   registerProvider(provider: ModelReferenceProvider, options: RegisterProviderOptions = {}): void {
+    checkOptions('registerProvider', options, { replace: 1 } satisfies KnownOptions<RegisterProviderOptions>)
     this.#providers.register(provider, options)
   }
 
@@ -282,6 +292,7 @@ export class ModelReferenceClient {
    * not know can then be read, as generic records.
    */
   async getModelCategories(options: Pick<ReadOptions, 'signal' | 'waitUntil'> = {}): Promise<readonly string[]> {
+    checkOptions('getModelCategories', options, { signal: 1, waitUntil: 1 } satisfies KnownOptions<Pick<ReadOptions, 'signal' | 'waitUntil'>>)
     this.#throwIfDisposed()
     return (await import('./server-metadata.js')).getModelCategories(this.#internals, options)
   }
@@ -293,7 +304,8 @@ export class ModelReferenceClient {
    *
    * @throws {SourcesUnavailableError} when the primary cannot be reached.
    */
-  async lastUpdated(category: ModelReferenceCategory | (string & {}), options: Pick<ReadOptions, 'signal'> = {}): Promise<number | null> {
+  async lastUpdated<S extends string>(category: ModelReferenceCategory | CategoryName<S>, options: Pick<ReadOptions, 'signal'> = {}): Promise<number | null> {
+    checkOptions('lastUpdated', options, SIGNAL_ONLY)
     this.#throwIfDisposed()
     await this.#knowCategory(category, options)
     return (await import('./server-metadata.js')).lastUpdated(this.#internals, category, options)
@@ -306,7 +318,8 @@ export class ModelReferenceClient {
    *
    * @throws {SourcesUnavailableError} when the primary cannot be reached.
    */
-  async getMetadata(category: ModelReferenceCategory | (string & {}), options: Pick<ReadOptions, 'signal'> = {}): Promise<CategoryMetadata | null> {
+  async getMetadata<S extends string>(category: ModelReferenceCategory | CategoryName<S>, options: Pick<ReadOptions, 'signal'> = {}): Promise<CategoryMetadata | null> {
+    checkOptions('getMetadata', options, SIGNAL_ONLY)
     this.#throwIfDisposed()
     await this.#knowCategory(category, options)
     return (await import('./server-metadata.js')).getMetadata(this.#internals, category, options)
@@ -337,7 +350,7 @@ export class ModelReferenceClient {
    * @throws {ModelNotFoundError} when the category has no such model.
    */
   async getModel<C extends ModelReferenceCategory>(category: C, name: string, options?: ReadOptions): Promise<RecordFor<C>>
-  async getModel(category: string, name: string, options?: ReadOptions): Promise<AnyModelRecord>
+  async getModel<S extends string>(category: CategoryName<S>, name: string, options?: ReadOptions): Promise<AnyModelRecord>
   async getModel(category: string, name: string, options: ReadOptions = {}): Promise<AnyModelRecord> {
     const result = await this.getModelReferenceResult(category, options)
     const model = this.#find(result, name)
@@ -358,10 +371,12 @@ export class ModelReferenceClient {
    * await client.suggestModelNames('image_generation', 'albedobase xl') // ['AlbedoBase XL (SDXL)', ...]
    * ```
    */
-  async suggestModelNames(category: ModelReferenceCategory | (string & {}), name: string, options: ReadOptions & { readonly limit?: number } = {}): Promise<string[]> {
+  async suggestModelNames<S extends string>(category: ModelReferenceCategory | CategoryName<S>, name: string, options: ReadOptions & { readonly limit?: number | undefined } = {}): Promise<string[]> {
+    checkOptions('suggestModelNames', options, { ...READ_OPTION_NAMES, limit: 1 } satisfies KnownOptions<ReadOptions & { limit?: number }>)
     if (typeof name !== 'string') throw new TypeError('suggestModelNames needs the name to look for.')
-    const [names, { suggestNames }] = await Promise.all([this.getModelNames(category, options), import('./search/matcher.js')])
-    return suggestNames(names, name, options.limit === undefined ? {} : { limit: options.limit })
+    const { limit, ...read } = options
+    const [names, { suggestNames }] = await Promise.all([this.getModelNames(category, read), import('./search/matcher.js')])
+    return suggestNames(names, name, limit === undefined ? {} : { limit })
   }
 
   /**
@@ -377,7 +392,8 @@ export class ModelReferenceClient {
    * ```
    * @throws {UnknownCategoryError} for a name that is not a category this client fetches.
    */
-  dehydrate(categories?: readonly FetchableCategory[], options: { readonly lastResort?: boolean } = {}): ModelReferenceSnapshot {
+  dehydrate(categories?: readonly FetchableCategory[], options: { readonly lastResort?: boolean | undefined } = {}): ModelReferenceSnapshot {
+    checkOptions('dehydrate', options, LAST_RESORT)
     const wanted = categories ?? FETCHABLE
     const out: Partial<Record<FetchableCategory, SnapshotCategory>> = Object.create(null)
     for (const category of wanted) {
@@ -420,6 +436,7 @@ export class ModelReferenceClient {
    * @throws {TypeError} when `snapshot` is not a snapshot (another format, not an object).
    */
   hydrate(snapshot: ModelReferenceSnapshot, options: HydrateOptions = {}): HydrateReport {
+    checkOptions('hydrate', options, LAST_RESORT)
     if (this.#disposed !== undefined) throw this.#disposed
     let format: unknown
     let categories: unknown
@@ -490,7 +507,7 @@ export class ModelReferenceClient {
 
   /** Like {@link getModel}, but `null` when the model or the category's data cannot be had. */
   async getModelOrNull<C extends ModelReferenceCategory>(category: C, name: string, options?: ReadOptions): Promise<RecordFor<C> | null>
-  async getModelOrNull(category: string, name: string, options?: ReadOptions): Promise<AnyModelRecord | null>
+  async getModelOrNull<S extends string>(category: CategoryName<S>, name: string, options?: ReadOptions): Promise<AnyModelRecord | null>
   async getModelOrNull(category: string, name: string, options: ReadOptions = {}): Promise<AnyModelRecord | null> {
     let result: ModelReferenceResult
     try {
@@ -503,8 +520,8 @@ export class ModelReferenceClient {
   }
 
   /** The names of a category's models, in source order (a frozen array, shared while the data is unchanged). */
-  async getModelNames(category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<readonly string[]> {
-    const { models } = await this.getModelReferenceResult(category, options)
+  async getModelNames<S extends string>(category: ModelReferenceCategory | CategoryName<S>, options: ReadOptions = {}): Promise<readonly string[]> {
+    const { models } = await this.getModelReferenceResult(category as string, options)
     let names = this.#names.get(models)
     if (names === undefined) this.#names.set(models, (names = Object.freeze(Object.keys(models))))
     return names
@@ -531,6 +548,7 @@ export class ModelReferenceClient {
    * @throws the first failure when no category could be read.
    */
   async getAllModelReferenceResults(options: ReadOptions = {}): Promise<AllModelReferenceResults> {
+    checkOptions(READ, options, READ_OPTION_NAMES)
     const { signal } = options
     signal?.throwIfAborted()
     // One listener on the caller's signal, fanned out to a signal of each category's own (one
@@ -570,8 +588,10 @@ export class ModelReferenceClient {
    * the first failure once all have settled.
    */
   async refresh<C extends ModelReferenceCategory>(category: C, options?: ReadOptions): Promise<ModelReferenceResult<C>>
+  async refresh<S extends string>(category: CategoryName<S>, options?: ReadOptions): Promise<ModelReferenceResult>
   async refresh(category?: undefined, options?: ReadOptions): Promise<void>
   async refresh(category?: string, options: ReadOptions = {}): Promise<ModelReferenceResult | void> {
+    checkOptions('refresh', options, READ_OPTION_NAMES)
     if (category === undefined) {
       const settled = await Promise.allSettled(FETCHABLE.map((c) => this.refresh(c, options)))
       const failed = settled.find((outcome) => outcome.status === 'rejected')
@@ -596,7 +616,7 @@ export class ModelReferenceClient {
    * Marks the cached copy (of one category, or of all) as expired: the next read fetches. The
    * copy is kept, so it is still served, marked stale, if that fetch fails.
    */
-  invalidate(category?: ModelReferenceCategory | (string & {})): void {
+  invalidate<S extends string>(category?: ModelReferenceCategory | CategoryName<S>): void {
     const at = Date.now()
     for (const c of category === undefined ? FETCHABLE : [category]) {
       this.#checkCategory(c)
@@ -619,7 +639,7 @@ export class ModelReferenceClient {
    * ```
    */
   peek<C extends ModelReferenceCategory>(category: C): CategoryState<C>
-  peek(category: string): CategoryState
+  peek<S extends string>(category: CategoryName<S>): CategoryState
   peek(category: string): CategoryState {
     this.#checkCategory(category)
     if (isManaged(category)) return empty(category).state
@@ -635,7 +655,7 @@ export class ModelReferenceClient {
    * @returns A function that removes the listener.
    */
   subscribe<C extends ModelReferenceCategory>(category: C, listener: CategoryListener<C>): () => void
-  subscribe(category: string, listener: CategoryListener<ModelReferenceCategory>): () => void
+  subscribe<S extends string>(category: CategoryName<S>, listener: CategoryListener<ModelReferenceCategory>): () => void
   subscribe(category: string, listener: CategoryListener<ModelReferenceCategory>): () => void {
     this.#checkCategory(category)
     if (typeof listener !== 'function') throw new TypeError('subscribe needs a listener function.')

@@ -3,6 +3,7 @@ import { isFresh, type Freshness } from './cache/query.js'
 import type { ReadOptions } from './cache/result.js'
 import { fetchFirst, type ClientInternals } from './client-internals.js'
 import { NotCachedError } from './errors/not-cached.js'
+import type { MODEL_REFERENCE_CATEGORY } from './categories.js'
 import { isObject } from './json.js'
 import { SourcesUnavailableError } from './errors/sources-unavailable.js'
 import type { ModelReferenceIssue } from './records/issues.js'
@@ -13,7 +14,8 @@ import { malformed } from './sources/decode.js'
 // with the reference.
 
 /** The categories the AI Horde reports live numbers for. */
-export type HordeCategory = 'image_generation' | 'text_generation'
+// A `keyof`, so that compiler messages spell out the names.
+export type HordeCategory = keyof Pick<typeof MODEL_REFERENCE_CATEGORY, 'image_generation' | 'text_generation'>
 
 /** One entry of `/v2/status/models`: a model the Horde's workers serve, by the name they use. */
 export interface ActiveModel {

@@ -13,6 +13,7 @@ export {
   getCategoryDescriptor,
   isModelReferenceCategory,
   type CategoryDescriptor,
+  type CategoryName,
   type FetchableCategory,
   type GithubSourceKind,
   type ManagedElsewhereCategory,
@@ -20,6 +21,7 @@ export {
 } from './categories.js'
 export { PrefetchStrategy, DEFAULT_OPTIONS, type FetchFunction, type LockManagerLike, type ModelReferenceOptions, type NormalizedOptions, type WaitUntil } from './options.js'
 export { ModelReferenceManager } from './manager.js'
+export { checkOptions, type KnownOptions } from './options-check.js'
 export { ModelReferenceClient, createModelReferenceClient } from './client.js'
 export type { AllModelReferenceResults, AllModelReferences, AnyModelMap, CategoryChange, CategoryListener, CategoryState, ModelReferenceResult, ReadOptions, ResultSource, SourceOutcome, SourceSelector } from './cache/result.js'
 export type { DeferredPrefetchHandle } from './prefetch.js'

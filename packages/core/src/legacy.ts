@@ -5,8 +5,9 @@
  * @module @horde-model-reference/core/legacy
  */
 import * as v from 'valibot'
-import type { ReadOptions } from './cache/result.js'
-import { assertCategory, getCategoryDescriptor, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
+import { READ_OPTION_NAMES, type ReadOptions } from './cache/result.js'
+import { checkOptions } from './options-check.js'
+import { assertCategory, getCategoryDescriptor, type CategoryName, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { fetchFirst, getInternals } from './client-internals.js'
 import type { SourceName } from './errors/sources-unavailable.js'
@@ -95,9 +96,10 @@ const legacyImageSchema = v.looseObject({ ...legacySchema.entries, baseline: v.s
  * @param options `signal` aborts the read.
  * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
-export async function getLegacyModelReference(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<LegacyModelReference> {
+export async function getLegacyModelReference<S extends string>(client: ModelReferenceClient, category: ModelReferenceCategory | CategoryName<S>, options: ReadOptions = {}): Promise<LegacyModelReference> {
   const internals = getInternals(client)
   assertCategory(category)
+  checkOptions('getLegacyModelReference', options, READ_OPTION_NAMES)
   const descriptor = getCategoryDescriptor(category)
   if (descriptor.managedElsewhere) {
     return Object.freeze({ category: category as FetchableCategory, source: 'primary', url: '', fetchedAt: 0, records: Object.freeze(Object.create(null)), issues: Object.freeze([]) })

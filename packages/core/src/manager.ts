@@ -4,9 +4,10 @@ import { SingletonConflictError, type OptionConflict } from './errors/singleton-
 import { authorizationOf, normalizeOptions, type ModelReferenceOptions, type NormalizedOptions, type PrefetchStrategy } from './options.js'
 
 let instance: ModelReferenceManager | undefined
+const WHERE = 'new ModelReferenceManager'
 
 function conflictsOf(existing: NormalizedOptions, requested: ModelReferenceOptions): OptionConflict[] {
-  const normalized = normalizeOptions(requested)
+  const normalized = normalizeOptions(requested, WHERE)
   const credentials = [authorizationOf(existing), authorizationOf(normalized)] as const
   const conflicts: OptionConflict[] = []
   for (const key of Object.keys(requested) as (keyof ModelReferenceOptions)[]) {
@@ -54,6 +55,8 @@ export class ModelReferenceManager extends ModelReferenceClient {
       // A constructor may return an existing object: `new` then yields the singleton.
       return instance
     }
+    // Checked here first, so that a mistake names the manager (super checks the same again).
+    normalizeOptions(options, WHERE)
     super(options)
     instance = this
   }

@@ -9,6 +9,9 @@ import type { CategoryState, ModelReferenceResult } from './cache/result.js'
 import type { ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import type { ModelMap } from './records/types.js'
+import { checkOptions, type KnownOptions } from './options-check.js'
+
+const OBSERVER_OPTIONS = { enabled: 1, select: 1 } satisfies KnownOptions<CategoryObserverOptions<ModelReferenceCategory>>
 
 /** What an observer uses of a client (`createModelReferenceClient`) or of the `ModelReferenceManager`. */
 export type ObservedClient = Pick<ModelReferenceClient, 'peek' | 'subscribe' | 'getModelReferenceResult'>
@@ -19,14 +22,14 @@ export interface CategoryObserverOptions<C extends ModelReferenceCategory, T = M
    * `false`: never asks the client to load; the observer only reports what the client has
    * (another reader's load, a copy restored from storage or another tab). @default true
    */
-  enabled?: boolean
+  enabled?: boolean | undefined
   /**
    * Derives `data` from the result (`(result) => Object.keys(result.models)`). Called again only
    * when the result object or the function changes, so `data` keeps its identity across
    * unrelated changes (a refresh starting or ending): pass the same function every time. A
    * throwing `select` gives `status: 'error'` with what it threw. By default `data` is `result.models`.
    */
-  select?: (result: ModelReferenceResult<C>) => T
+  select?: ((result: ModelReferenceResult<C>) => T) | undefined
 }
 
 /** What every state of an observer has. */
@@ -130,6 +133,7 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
    * @param options `enabled` and `select`.
    */
   constructor(client: ObservedClient, category: C, options: CategoryObserverOptions<C, T> = {}) {
+    checkOptions('createCategoryObserver', options, OBSERVER_OPTIONS)
     this.#client = client
     this.category = category
     this.#enabled = options.enabled ?? true
@@ -145,6 +149,7 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
    * once they are applied.
    */
   getSnapshotFor(options: CategoryObserverOptions<C, T>): CategoryObserverState<C, T> {
+    checkOptions('getSnapshotFor', options, OBSERVER_OPTIONS)
     return this.#derive(this.#client.peek(this.category), options.select)
   }
 
@@ -154,6 +159,7 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
    * for the same result and `select`.
    */
   getServerSnapshot(result?: ModelReferenceResult<C>, options: CategoryObserverOptions<C, T> = { select: this.#select }): CategoryObserverState<C, T> {
+    checkOptions('getServerSnapshot', options, OBSERVER_OPTIONS)
     const { select } = options
     const server = this.#server
     if (server !== undefined && server.result === result && server.select === select) return server.snapshot
@@ -202,6 +208,7 @@ export class CategoryObserver<C extends ModelReferenceCategory, T = ModelMap<C>>
    * `select` derives `data` again. Listeners are told when the state changed.
    */
   setOptions(options: CategoryObserverOptions<C, T>): void {
+    checkOptions('setOptions', options, OBSERVER_OPTIONS)
     if ('select' in options) this.#select = options.select
     if ('enabled' in options) {
       const enabled = options.enabled ?? true

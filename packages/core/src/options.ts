@@ -1,6 +1,7 @@
 import type { StorageAdapter } from './cache/storage.js'
 import type { ModelReferenceSnapshot } from './snapshot.js'
 import type { ModelReferenceEventListener } from './events.js'
+import { checkOptions, type KnownOptions } from './options-check.js'
 
 /** When the client loads data by itself. */
 export const PrefetchStrategy = Object.freeze({
@@ -47,164 +48,164 @@ export interface ModelReferenceOptions {
    * GitHub only (categories with no GitHub file then fail, saying so).
    * @default 'https://models.aihorde.net/api'
    */
-  primaryUrl?: string | null
+  primaryUrl?: string | null | undefined
   /**
    * The base URL of the GitHub raw files used as the fallback (credentials as for `primaryUrl`).
    * @default 'https://raw.githubusercontent.com'
    */
-  githubUrl?: string
+  githubUrl?: string | undefined
   /**
    * The owner of the legacy reference repositories.
    * @default 'Haidra-Org'
    */
-  githubOwner?: string
+  githubOwner?: string | undefined
   /**
    * The branch to read the legacy files from. A commit SHA (7 to 40 hex digits) pins a commit,
    * and a value starting with `refs/` is used as it is.
    * @default 'main'
    */
-  githubBranch?: string
+  githubBranch?: string | undefined
   /**
    * The AI Horde public API, read by `getPopularModels` (`{hordeApiUrl}/v2/status/models`).
    * @default 'https://aihorde.net/api'
    */
-  hordeApiUrl?: string
+  hordeApiUrl?: string | undefined
   /**
    * Whether to fall back to GitHub when the primary fails.
    * @default true
    */
-  githubFallback?: boolean
+  githubFallback?: boolean | undefined
   /**
    * How long fetched data is fresh, in seconds.
    * @default 60
    */
-  ttlSeconds?: number
+  ttlSeconds?: number | undefined
   /**
    * How long past its TTL a copy may still be served when every source fails, in seconds.
    * @default 604800 (7 days)
    */
-  maxStaleSeconds?: number
+  maxStaleSeconds?: number | undefined
   /**
    * How long the AI Horde's live numbers (workers, queues, usage: `getModelAvailability`,
    * `getPopularModels`) are fresh, in seconds. They change by the minute, so they have a TTL
    * of their own; past it the last good answer is still served (stale) when the Horde fails.
    * @default 60
    */
-  hordeApiTtlSeconds?: number
+  hordeApiTtlSeconds?: number | undefined
   /**
    * The timeout of one request, in milliseconds, covering the whole response, body included.
    * @default 10000
    */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
   /**
    * The budget of one read, in milliseconds: every source, every retry and every body. When it
    * runs out the read fails (or serves its stale copy) instead of waiting any longer.
    * @default 30000
    */
-  totalTimeoutMs?: number
+  totalTimeoutMs?: number | undefined
   /**
    * When a source has not started answering within this time, the next source is asked too and
    * the first good answer wins (a hung primary costs this, not `timeoutMs`).
    * @default 1000
    */
-  fallbackAfterMs?: number
+  fallbackAfterMs?: number | undefined
   /**
    * How long a source that just failed (network or CORS error, timeout, 429 or 5xx) is asked
    * last, in seconds, so that the next reads go straight to the source that works. Afterwards
    * one read asks it first again (a probe); a success brings it back.
    * @default 30
    */
-  sourceCooldownSeconds?: number
+  sourceCooldownSeconds?: number | undefined
   /**
    * The longest wait for the storage adapter's answer, in milliseconds; a slower read is a miss
    * (reported as a `storage-error`) and a slower write is reported the same way.
    * @default 2000
    */
-  storageTimeoutMs?: number
+  storageTimeoutMs?: number | undefined
   /**
    * The largest answer accepted from a source, in bytes; a larger one is a failure (the next
    * source is tried), so that a runaway server cannot exhaust memory. The largest real file is
    * about 1.1 MB.
    * @default 33554432 (32 MiB)
    */
-  maxBodyBytes?: number
+  maxBodyBytes?: number | undefined
   /**
    * How many times a source answering 429 or 5xx is asked again once every source has failed
    * (0 to 5). A source with a fallback is never retried before the fallback is asked.
    * @default 2
    */
-  retries?: number
+  retries?: number | undefined
   /**
    * When the client loads data by itself.
    * @default 'lazy'
    */
-  prefetchStrategy?: PrefetchStrategy
+  prefetchStrategy?: PrefetchStrategy | undefined
   /**
    * Where fetched categories are kept between reads.
    * @default createMemoryStorage()
    */
-  storage?: StorageAdapter
+  storage?: StorageAdapter | undefined
   /**
    * A snapshot (`client.dehydrate()` elsewhere, parsed from JSON or not) installed when the
    * client is created, as `client.hydrate(initialData)` would: a page rendered on the server
    * starts with the server's copy, with no loading state and no request while it is fresh.
    * Something that is not a snapshot is a `TypeError` from the constructor.
    */
-  initialData?: ModelReferenceSnapshot
+  initialData?: ModelReferenceSnapshot | undefined
   /**
    * Throw a `ValidationError` instead of skipping invalid records and reporting issues.
    * @default false
    */
-  strict?: boolean
+  strict?: boolean | undefined
   /**
    * The `fetch` implementation to use.
    * @default globalThis.fetch
    */
-  fetch?: FetchFunction
+  fetch?: FetchFunction | undefined
   /**
    * Sent as the `Client-Agent` header to the primary and the AI Horde API only (a custom header
    * would make browsers send a CORS preflight that GitHub refuses), for example
    * `'my-app:1.0:contact@example.com'`. Must be a valid header value (Latin-1, no control characters).
    * @default undefined
    */
-  clientAgent?: string
+  clientAgent?: string | undefined
   /**
    * Called with every request, fallback, issue, stale copy served and background error.
    * @default undefined
    */
-  onEvent?: ModelReferenceEventListener
+  onEvent?: ModelReferenceEventListener | undefined
   /**
    * Serve a stale copy (within `maxStaleSeconds`) at once, marked `stale: true`, while one
    * background refresh runs; subscribers are told when it lands.
    * @default false
    */
-  staleWhileRevalidate?: boolean
+  staleWhileRevalidate?: boolean | undefined
   /**
    * Keeps background work alive after a response is sent, such as a Worker's `ctx.waitUntil`
    * (bind it: `ctx.waitUntil.bind(ctx)`). Given every background refresh and storage write. A
    * read's own `waitUntil` option takes precedence for the work that read starts.
    * @default undefined
    */
-  waitUntil?: WaitUntil
+  waitUntil?: WaitUntil | undefined
   /**
    * Revalidate a stale GitHub copy with `If-None-Match` (a 304 renews it without a download).
    * `'auto'` does so only where CORS does not apply (Workers, Deno, Node): in browsers that
    * header would trigger a preflight GitHub refuses, and the HTTP cache revalidates anyway.
    * @default 'auto'
    */
-  conditionalRequests?: 'auto' | boolean
+  conditionalRequests?: 'auto' | boolean | undefined
   /**
    * The `BroadcastChannel` name used to tell other tabs about refreshes, with a storage shared
    * across tabs (IndexedDB); `false` turns cross-tab updates off.
    * @default 'horde-model-reference'
    */
-  broadcastChannel?: string | false
+  broadcastChannel?: string | false | undefined
   /**
    * Locks used so that two tabs never download the same category at the same moment, with a
    * storage shared across tabs; `false` turns this off.
    * @default navigator.locks, where it exists
    */
-  locks?: LockManagerLike | false
+  locks?: LockManagerLike | false | undefined
 }
 
 /** The options after normalisation: every default filled in, URLs without a trailing slash or credentials. */
@@ -385,10 +386,11 @@ function isStorage(value: unknown): boolean {
 /**
  * Fills in defaults and checks every option once.
  *
- * @throws {TypeError | RangeError} for an option of the wrong type or out of range.
+ * @throws {TypeError | RangeError} for an option of the wrong type or out of range, an unknown option, or options that are not an object.
  */
-export function normalizeOptions(options: ModelReferenceOptions = {}): NormalizedOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('Options must be an object.')
+export function normalizeOptions(options: ModelReferenceOptions = {}, where = 'createModelReferenceClient'): NormalizedOptions {
+  // Not an object: checkOptions' TypeError. Its keys are checked below, against the normalized options (which name every option).
+  if (typeof options !== 'object' || options === null) checkOptions(where, options, {})
   const auth: Partial<Record<UrlOption, string>> = {}
   const o = options as Record<keyof ModelReferenceOptions, unknown>
   const normalized: NormalizedOptions = Object.freeze({
@@ -421,7 +423,8 @@ export function normalizeOptions(options: ModelReferenceOptions = {}): Normalize
     conditionalRequests: oneOf<'auto' | boolean>('conditionalRequests', o.conditionalRequests, DEFAULT_OPTIONS.conditionalRequests, (v) => v === 'auto' || isBoolean(v), "'auto', true or false"),
     broadcastChannel: oneOf<string | false>('broadcastChannel', o.broadcastChannel, DEFAULT_OPTIONS.broadcastChannel, (v) => v === false || (typeof v === 'string' && v !== ''), 'a non-empty string or false'),
     locks: oneOf<LockManagerLike | false | undefined>('locks', o.locks, undefined, (v) => v === false || (typeof v === 'object' && v !== null && isFunction((v as LockManagerLike).request)), 'an object with request(name, options, callback), or false'),
-  })
+  } satisfies KnownOptions<ModelReferenceOptions>)
+  checkOptions(where, options, normalized)
   if (normalized.primaryUrl === null && !normalized.githubFallback) throw new TypeError('Options primaryUrl: null and githubFallback: false leave no source to read from.')
   AUTHORIZATION.set(normalized, auth)
   return normalized

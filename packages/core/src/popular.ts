@@ -4,7 +4,8 @@
  *
  * @module @horde-model-reference/core/popular
  */
-import type { ReadOptions } from './cache/result.js'
+import { READ_OPTION_NAMES, type ReadOptions } from './cache/result.js'
+import { checkOptions, type KnownOptions } from './options-check.js'
 import { assertCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { joinAvailability } from './availability.js'
@@ -61,14 +62,14 @@ const SORTS: readonly PopularSortBy[] = ['worker_count', 'usage_day', 'usage_mon
 /** Options of {@link getPopularModels}. */
 export interface PopularModelsOptions extends ReadOptions {
   /** How many models to return. @default 10 */
-  readonly limit?: number
+  readonly limit?: number | undefined
   /** How to rank them: by workers serving them now, or by requests served. @default 'worker_count' */
-  readonly sortBy?: PopularSortBy
+  readonly sortBy?: PopularSortBy | undefined
   /**
    * Also list each model's workers (`workers`), from `{hordeApiUrl}/v2/workers`, cached like
    * the status. Without it that endpoint is never asked. @default false
    */
-  readonly includeWorkers?: boolean
+  readonly includeWorkers?: boolean | undefined
 }
 
 type RankedCategory = HordeCategory
@@ -96,17 +97,18 @@ type RankedCategory = HordeCategory
 export async function getPopularModels<C extends ModelReferenceCategory>(client: ModelReferenceClient, category: C, options: PopularModelsOptions = {}): Promise<PopularModel<C>[]> {
   const internals = getInternals(client)
   assertCategory(category)
-  const limit = options.limit ?? 10
-  const sortBy = options.sortBy ?? 'worker_count'
+  checkOptions('getPopularModels', options, { ...READ_OPTION_NAMES, limit: 1, sortBy: 1, includeWorkers: 1 } satisfies KnownOptions<PopularModelsOptions>)
+  // The read's own options: `undefined` for one means its default.
+  const { limit = 10, sortBy = 'worker_count', includeWorkers, ...read } = options
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError('limit must be a whole number >= 0.')
   if (!SORTS.includes(sortBy)) throw new TypeError(`sortBy must be one of ${SORTS.join(', ')}.`)
   if (category !== 'image_generation' && category !== 'text_generation') return []
   const ranked = category as RankedCategory
   const [models, status, stats, workers] = await Promise.all([
-    client.getModelReference(ranked, options),
-    hordeStatus(internals, ranked, options),
-    sortBy === 'worker_count' ? undefined : hordeStats(internals, ranked, options),
-    options.includeWorkers === true ? hordeWorkers(internals, ranked, options) : undefined,
+    client.getModelReference(ranked, read),
+    hordeStatus(internals, ranked, read),
+    sortBy === 'worker_count' ? undefined : hordeStats(internals, ranked, read),
+    includeWorkers === true ? hordeWorkers(internals, ranked, read) : undefined,
   ])
   return rankPopularModels(models, status.value, stats?.value, sortBy, limit, workers?.value) as unknown as PopularModel<C>[]
 }

@@ -4,8 +4,9 @@
  *
  * @module @horde-model-reference/core/raw
  */
-import type { ReadOptions } from './cache/result.js'
-import { getCategoryDescriptor, isModelReferenceCategory, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
+import { READ_OPTION_NAMES, type ReadOptions } from './cache/result.js'
+import { checkOptions } from './options-check.js'
+import { getCategoryDescriptor, isModelReferenceCategory, type CategoryName, type FetchableCategory, type ModelReferenceCategory } from './categories.js'
 import type { ModelReferenceClient } from './client.js'
 import { fetchFirst, getInternals } from './client-internals.js'
 import type { ReferenceSourceName } from './errors/sources-unavailable.js'
@@ -47,8 +48,9 @@ export interface RawModelReference {
  * @param options `signal` aborts the read.
  * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
-export async function getRawModelReference(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), options: ReadOptions = {}): Promise<RawModelReference> {
+export async function getRawModelReference<S extends string>(client: ModelReferenceClient, category: ModelReferenceCategory | CategoryName<S>, options: ReadOptions = {}): Promise<RawModelReference> {
   const internals = getInternals(client)
+  checkOptions('getRawModelReference', options, READ_OPTION_NAMES)
   // The SDK's categories, and those the client's server lists.
   await internals.knowCategory(category, options)
   if (isModelReferenceCategory(category) && getCategoryDescriptor(category).managedElsewhere) throw new SourcesUnavailableError(category, [], `"${category}" is managed elsewhere and has no source`)
@@ -111,7 +113,8 @@ export interface RawModel {
  * @param options `signal` aborts the read.
  * @throws {UnknownCategoryError | SourcesUnavailableError}
  */
-export async function getRawModel(client: ModelReferenceClient, category: ModelReferenceCategory | (string & {}), name: string, options: ReadOptions = {}): Promise<RawModel | null> {
+export async function getRawModel<S extends string>(client: ModelReferenceClient, category: ModelReferenceCategory | CategoryName<S>, name: string, options: ReadOptions = {}): Promise<RawModel | null> {
+  checkOptions('getRawModel', options, READ_OPTION_NAMES)
   const { data, format, ...raw } = await getRawModelReference(client, category, options)
   if (format === 'csv') {
     const { rows } = parseCsv(data as string)

@@ -66,5 +66,5 @@ export interface HydrateOptions {
    * only the app can say that its snapshot is better than an error.
    * @default the snapshot's own `lastResort`, else false
    */
-  readonly lastResort?: boolean
+  readonly lastResort?: boolean | undefined
 }

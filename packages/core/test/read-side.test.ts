@@ -62,6 +62,7 @@ describe('live categories', () => {
 
   it('a name neither knows still throws UnknownCategoryError, listing both lists', async () => {
     const client = ctx.client()
+    // @ts-expect-error a literal that is no category is a compile error; the run-time check is tested here
     const error = (await client.getModelReference('made_up_category').catch((e: unknown) => e)) as UnknownCategoryError
     expect(isUnknownCategoryError(error)).toBe(true)
     expect(error.validCategories).toEqual([...MODEL_REFERENCE_CATEGORIES, SERVER_ONLY_CATEGORY])
@@ -76,8 +77,10 @@ describe('live categories', () => {
     const raw = await getRawModelReference(client, SERVER_ONLY_CATEGORY)
     expect(raw).toMatchObject({ source: 'primary', format: 'json' })
     expect(Object.keys(raw.data as object)).toEqual(['Mesh Maker', 'Voxel Forge'])
+    // @ts-expect-error a literal that is no category is a compile error; the run-time check is tested here
     const unknown = query(client, 'made_up_category')
     await expect(unknown.toArray()).rejects.toSatisfy(isUnknownCategoryError)
+    // @ts-expect-error a literal that is no category is a compile error; the run-time check is tested here
     await expect(getRawModelReference(client, 'made_up_category')).rejects.toSatisfy(isUnknownCategoryError)
   })
 
@@ -146,6 +149,7 @@ describe('getMetadata and isWarm', () => {
     expect(await ctx.client({ primaryUrl: null }).getMetadata('blip')).toBeNull()
     ctx.server.primaryDown({ kind: 'reset' })
     expect(isSourcesUnavailableError(await ctx.client().getMetadata('blip').catch((e: unknown) => e))).toBe(true)
+    // @ts-expect-error a literal that is no category is a compile error; the run-time check is tested here
     await expect(ctx.client().getMetadata('made_up_category')).rejects.toSatisfy(isUnknownCategoryError)
   })
 

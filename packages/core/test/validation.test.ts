@@ -162,13 +162,16 @@ describe('lookups and errors', () => {
 
   it('an unknown category asks only the primary\'s list of categories (once), then throws UnknownCategoryError listing the valid ones (the server\'s own included)', async () => {
     const client = ctx.client()
+    // @ts-expect-error a literal that is no category is a compile error; the run-time check is tested here
     const error = await client.getModelReference('stable_diffusion').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnknownCategoryError)
     expect(isUnknownCategoryError(error)).toBe(true)
     expect((error as UnknownCategoryError).validCategories).toEqual([...MODEL_REFERENCE_CATEGORIES, SERVER_ONLY_CATEGORY])
     expect((error as Error).message).toContain('image_generation, text_generation')
     expect((error as Error).message).toContain(SERVER_ONLY_CATEGORY)
+    // @ts-expect-error a literal that is no category is a compile error; the run-time check is tested here
     expect(() => client.peek('nope')).toThrow(UnknownCategoryError)
+    // @ts-expect-error a literal that is no category is a compile error; the run-time check is tested here
     await expect(client.getModelReferenceOrNull('__proto__')).rejects.toBeInstanceOf(UnknownCategoryError)
     expect(ctx.server.requests.map((r) => r.path)).toEqual(['/api/model_references/v2/model_categories'])
   })

@@ -4,7 +4,7 @@
  *
  * @module @horde-model-reference/storage-cloudflare-kv
  */
-import type { StorageAdapter, StoredValueMetadata } from '@horde-model-reference/core'
+import { checkOptions, type KnownOptions, type StorageAdapter, type StoredValueMetadata } from '@horde-model-reference/core'
 
 /**
  * The part of a Workers KV namespace binding the adapter uses; a `KVNamespace` from
@@ -53,7 +53,7 @@ export interface CloudflareKvStorageOptions {
    * namespace's other keys.
    * @default 'horde-model-reference/'
    */
-  keyPrefix?: string
+  keyPrefix?: string | undefined
 }
 
 /** KV rejects an `expirationTtl` below 60 seconds (`400 Invalid expiration_ttl`). */
@@ -101,6 +101,7 @@ export interface CloudflareKvStorage extends StorageAdapter {
  */
 export function createCloudflareKvStorage(namespace: KvNamespaceLike, options: CloudflareKvStorageOptions = {}): CloudflareKvStorage {
   if (typeof namespace?.put !== 'function') throw new TypeError('createCloudflareKvStorage needs a KV namespace binding')
+  checkOptions('createCloudflareKvStorage', options, { keyPrefix: 1 } satisfies KnownOptions<CloudflareKvStorageOptions>)
   const prefix = options.keyPrefix ?? 'horde-model-reference/'
 
   return {

@@ -4,7 +4,7 @@
  *
  * @module @horde-model-reference/storage-indexeddb
  */
-import type { StorageAdapter } from '@horde-model-reference/core'
+import { checkOptions, type KnownOptions, type StorageAdapter } from '@horde-model-reference/core'
 // Only createStore and promisifyRequest: idb-keyval's get/set would also pull in its default store.
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval'
 
@@ -15,12 +15,12 @@ export interface IndexedDbStorageOptions {
    * name no other code opens.
    * @default 'horde-model-reference'
    */
-  databaseName?: string
+  databaseName?: string | undefined
   /**
    * The object store inside that database.
    * @default 'categories'
    */
-  storeName?: string
+  storeName?: string | undefined
 }
 
 /** The defaults of {@link IndexedDbStorageOptions}. */
@@ -57,6 +57,7 @@ function isClosedConnection(error: unknown): boolean {
  * ```
  */
 export function createIndexedDbStorage(options: IndexedDbStorageOptions = {}): StorageAdapter {
+  checkOptions('createIndexedDbStorage', options, { databaseName: 1, storeName: 1 } satisfies KnownOptions<IndexedDbStorageOptions>)
   const databaseName = options.databaseName ?? DEFAULT_INDEXEDDB_STORAGE_OPTIONS.databaseName
   const storeName = options.storeName ?? DEFAULT_INDEXEDDB_STORAGE_OPTIONS.storeName
   let store: UseStore | undefined

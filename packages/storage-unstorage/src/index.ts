@@ -4,7 +4,7 @@
  *
  * @module @horde-model-reference/storage-unstorage
  */
-import type { StorageAdapter } from '@horde-model-reference/core'
+import { checkOptions, type KnownOptions, type StorageAdapter } from '@horde-model-reference/core'
 import type { Storage } from 'unstorage'
 
 /** Options of {@link createUnstorageStorage}. */
@@ -15,13 +15,13 @@ export interface UnstorageStorageOptions {
    * segments.
    * @default 'horde-model-reference'
    */
-  prefix?: string
+  prefix?: string | undefined
   /**
    * The longest stored text, in UTF-16 code units; a longer value is split into parts stored
    * under keys of their own. Deno KV refuses values over 64 KiB, so the default is 32,000 there
    * (the `deno-kv` and `deno-kv-node` drivers) and no splitting on every other driver.
    */
-  maxValueLength?: number
+  maxValueLength?: number | undefined
 }
 
 /** The longest text kept in one Deno KV value: 32,000 UTF-16 code units are at most 64,000 bytes. */
@@ -125,6 +125,7 @@ function driverName(storage: Storage, prefix: string): string | undefined {
  */
 export function createUnstorageStorage(storage: Storage, options: UnstorageStorageOptions = {}): StorageAdapter {
   if (typeof storage?.setItemRaw !== 'function' || typeof storage.getKeys !== 'function') throw new TypeError('createUnstorageStorage needs an unstorage Storage (createStorage())')
+  checkOptions('createUnstorageStorage', options, { prefix: 1, maxValueLength: 1 } satisfies KnownOptions<UnstorageStorageOptions>)
   const prefix = options.prefix ?? 'horde-model-reference'
   if (!PREFIX_RE.test(prefix)) throw new TypeError(`createUnstorageStorage: the prefix ${JSON.stringify(prefix)} must be letters, digits, _ and - in :-separated segments`)
   const name = driverName(storage, prefix)

@@ -1,5 +1,6 @@
 import type { FetchableCategory, ModelReferenceCategory } from '../categories.js'
 import type { WaitUntil } from '../options.js'
+import type { KnownOptions } from '../options-check.js'
 import type { ModelReferenceIssue } from '../records/issues.js'
 import type { AnyModelRecord, ModelMap } from '../records/types.js'
 import type { CategoryEnvelope } from './envelope.js'
@@ -142,16 +143,19 @@ export interface SourceOutcome {
 /** Options of every read. */
 export interface ReadOptions {
   /** Where the records come from (see {@link SourceSelector}). @default 'horde' */
-  readonly source?: SourceSelector
+  readonly source?: SourceSelector | undefined
   /** Abort this read. A request shared with other readers goes on while any of them still waits. */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
   /**
    * Keeps the background work this read starts (a stale-while-revalidate refresh, a storage
    * write) alive after your response is sent: a Worker passes its request's
    * `ctx.waitUntil.bind(ctx)`. Overrides the client's `waitUntil` option for this read.
    */
-  readonly waitUntil?: WaitUntil
+  readonly waitUntil?: WaitUntil | undefined
 }
+
+/** @internal The name of every read option. */
+export const READ_OPTION_NAMES = { source: 1, signal: 1, waitUntil: 1 } satisfies KnownOptions<ReadOptions>
 
 /** Every fetched category's records; a category that could not be loaded is left out. */
 export type AllModelReferences = { readonly [C in FetchableCategory]?: ModelMap<C> }

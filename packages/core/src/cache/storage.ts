@@ -1,3 +1,5 @@
+import { checkOptions, type KnownOptions } from '../options-check.js'
+
 /**
  * Small facts about a stored value that an adapter may keep beside it (Cloudflare KV keeps
  * them as the key's metadata), so that freshness can be judged without reading the value.
@@ -66,7 +68,7 @@ export interface MemoryStorageOptions {
    * The clock used to drop values past their retention time, in milliseconds.
    * @default Date.now
    */
-  now?: () => number
+  now?: (() => number) | undefined
 }
 
 /**
@@ -81,6 +83,7 @@ export interface MemoryStorageOptions {
  * ```
  */
 export function createMemoryStorage(options: MemoryStorageOptions = {}): StorageAdapter {
+  checkOptions('createMemoryStorage', options, { now: 1 } satisfies KnownOptions<MemoryStorageOptions>)
   const now = options.now ?? Date.now
   const values = new Map<string, { value: unknown; expiresAt: number }>()
   return {

@@ -1,5 +1,6 @@
 import { MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceProvider } from './provider.js'
+import { checkOptions, type KnownOptions } from '../options-check.js'
 
 /** The pending provider's default source id (upstream's `PENDING_SOURCE_ID`). */
 export const PENDING_SOURCE = 'pending'
@@ -9,11 +10,11 @@ export interface PendingProviderOptions {
   /** An AI Horde API key with the rights to read the pending queue; sent as `apikey` to the pending route only. */
   readonly apiKey: string
   /** The categories to read pending records of (a typo fails to compile). @default every category */
-  readonly categories?: readonly ModelReferenceCategory[]
+  readonly categories?: readonly ModelReferenceCategory[] | undefined
   /** How long an answer is fresh, in seconds. @default 60 */
-  readonly ttlSeconds?: number
+  readonly ttlSeconds?: number | undefined
   /** Its source id. @default {@link PENDING_SOURCE} ('pending') */
-  readonly id?: string
+  readonly id?: string | undefined
 }
 
 /**
@@ -30,7 +31,8 @@ export interface PendingProviderOptions {
  * ```
  */
 export function createPendingProvider(options: PendingProviderOptions): ModelReferenceProvider {
-  const { apiKey } = options
+  checkOptions('createPendingProvider', options, { apiKey: 1, categories: 1, ttlSeconds: 1, id: 1 } satisfies KnownOptions<PendingProviderOptions>)
+  const { apiKey } = options ?? {}
   if (typeof apiKey !== 'string' || apiKey === '' || /[^\t\x20-\x7e\x80-\xff]/.test(apiKey)) throw new TypeError('createPendingProvider needs an apiKey: a non-empty header value.')
   const provider: ModelReferenceProvider = {
     id: options.id ?? PENDING_SOURCE,

@@ -65,7 +65,7 @@ export interface ModelReferenceProvider {
 /** Options of `registerProvider`. */
 export interface RegisterProviderOptions {
   /** Replace a provider registered under the same id (its cached copies are dropped). @default false */
-  readonly replace?: boolean
+  readonly replace?: boolean | undefined
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { ReadOptions, SourceOutcome, SourceSelector } from '../cache/result.js'
-import { assertCategory, isServerCategory, MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
+import { READ_OPTION_NAMES, type ReadOptions, type SourceOutcome, type SourceSelector } from '../cache/result.js'
+import { checkOptions, type KnownOptions } from '../options-check.js'
+import { assertCategory, isServerCategory, MODEL_REFERENCE_CATEGORIES, type CategoryName, type ModelReferenceCategory } from '../categories.js'
 import type { ModelReferenceClient } from '../client.js'
 import { getBaseModelName, hasBackendPrefix, getTextBackends, isQuantizedModelName } from '../convert/text-names.js'
 import type { AnyModelRecord, RecordFor } from '../records/types.js'
@@ -652,7 +653,7 @@ export type ModelReferenceReader = Pick<ModelReferenceClient, 'getModelReference
 /** Options of {@link query}. */
 export interface QueryOptions {
   /** Which sources the records come from (`'horde'`, `'any'`, a provider's id, or a list; see `SourceSelector`). @default 'horde' */
-  readonly source?: SourceSelector
+  readonly source?: SourceSelector | undefined
 }
 
 /**
@@ -678,16 +679,18 @@ export interface QueryOptions {
  */
 export function query<C extends ModelReferenceCategory>(reader: ModelReferenceReader, category: C, options?: QueryOptions): QueryFor<C>
 /**
- * A query over a category the SDK does not know by name, such as one the client's server lists:
- * its records are read as generic records.
+ * A query over a category named by a plain `string` (checked at run time), such as one the
+ * client's server lists that the SDK does not know: its records are read as generic records. A
+ * misspelt string literal does not compile.
  *
  * @param reader A client, the manager, or anything with their `getModelReferenceResult`.
  * @param category The category's name.
  * @param options `source` selects where the records come from.
  */
-export function query(reader: ModelReferenceReader, category: string, options?: QueryOptions): ModelQuery<ModelReferenceCategory>
+export function query<S extends string>(reader: ModelReferenceReader, category: CategoryName<S>, options?: QueryOptions): ModelQuery<ModelReferenceCategory>
 export function query(reader: ModelReferenceReader, category: string, options: QueryOptions = {}): ModelQuery<ModelReferenceCategory> {
   if (typeof reader?.getModelReferenceResult !== 'function') throw new TypeError('query() needs a client (or the manager) as its first argument: query(client, category).')
+  checkOptions('query', options, { source: 1 } satisfies KnownOptions<QueryOptions>)
   if (typeof category !== 'string') assertCategory(category)
   const read: ReadOptions = options.source === undefined ? {} : { source: options.source }
   return build(category as ModelReferenceCategory, () => reader.getModelReferenceResult(category, read)) as ModelQuery<ModelReferenceCategory>
@@ -718,6 +721,7 @@ export type AllModelsQuery = ModelQuery<ModelReferenceCategory, undefined>
  */
 export function queryAll(reader: ModelReferenceReader, options: ReadOptions = {}): AllModelsQuery {
   if (typeof reader?.getModelReferenceResult !== 'function') throw new TypeError('queryAll() needs a client (or the manager) as its first argument: queryAll(client).')
+  checkOptions('queryAll', options, READ_OPTION_NAMES)
   const categories = MODEL_REFERENCE_CATEGORIES.filter((category) => category !== 'lora' && category !== 'ti')
   const load = async (): Promise<LoadedRecords<AnyModelRecord>> => {
     const settled = await Promise.allSettled(categories.map((category) => reader.getModelReferenceResult(category, options)))

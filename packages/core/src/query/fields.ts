@@ -1,7 +1,7 @@
 import { MODEL_REFERENCE_CATEGORIES, type ModelReferenceCategory } from '../categories.js'
 import { UnknownFieldError } from '../errors/unknown-field.js'
 import { getRecordSchema } from '../records/schemas.js'
-import { boundedDistance } from '../search/matcher.js'
+import { boundedDistance } from '../edit-distance.js'
 import { perCopy } from './per-copy.js'
 
 // Fields named by dotted paths (`requirements.clip_skip`), read through own properties only (a

@@ -1,5 +1,6 @@
 // Upstream's enums and their run-time registries (`register_image_baseline` and friends):
 // registering a value makes it known everywhere, validation included.
+import { checkOptions, type KnownOptions } from '../options-check.js'
 
 /** What the SDK knows about an image-generation baseline. */
 export interface ImageBaselineDescriptor {
@@ -50,8 +51,9 @@ const baselineSpellings = new Map<string, string>()
  * @param options `nativeResolution` (the side of the square it was trained at, in pixels; `null` when it has none) and `alternativeNames` (other spellings, matched exactly).
  * @throws {TypeError} for an empty name.
  */
-export function registerImageBaseline(name: string, options: { nativeResolution?: number | null; alternativeNames?: readonly string[] } = {}): ImageBaselineDescriptor {
+export function registerImageBaseline(name: string, options: { nativeResolution?: number | null | undefined; alternativeNames?: readonly string[] | undefined } = {}): ImageBaselineDescriptor {
   if (typeof name !== 'string' || name === '') throw new TypeError('A baseline needs a non-empty name.')
+  checkOptions('registerImageBaseline', options, { nativeResolution: 1, alternativeNames: 1 } satisfies KnownOptions<typeof options>)
   const existing = baselines.get(name)
   const descriptor: ImageBaselineDescriptor = Object.freeze({
     name,
