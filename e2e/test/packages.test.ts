@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
@@ -89,6 +89,24 @@ function denoCheck(pkg: string, source: string, flags: string[] = []): Promise<{
 // The core's declarations are tsc's, one per module, importing each other as './x.js'. Deno
 // follows that literally for files imported by path: each built module is a file of its own,
 // beside its declaration, and names it in its @ts-self-types comment. No sloppy imports.
+
+describe('@horde-model-reference/browser/script loaded as a module', () => {
+  it('defines the HordeModelReference global its types promise, and is kept by bundlers (sideEffects)', async () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'packages/browser/package.json'), 'utf8')) as { exports: Record<string, { default?: string }>; sideEffects: unknown }
+    const script = manifest.exports['./script']?.default
+    expect(script).toBe('./dist/horde-model-reference.iife.js')
+    expect(manifest.sideEffects).toEqual([script])
+    const global = globalThis as { HordeModelReference?: { createModelReferenceClient?: unknown } }
+    expect(global.HordeModelReference).toBeUndefined()
+    try {
+      // In a module the bundle's top-level `var` is local: the global comes from its footer.
+      await import(join(root, 'packages/browser', script!))
+      expect(typeof global.HordeModelReference?.createModelReferenceClient).toBe('function')
+    } finally {
+      delete global.HordeModelReference
+    }
+  })
+})
 
 describe("Deno reads the built core file's types through @ts-self-types", () => {
   it('passes a correct import of ../dist/index.js and ../dist/query/index.js', async () => {

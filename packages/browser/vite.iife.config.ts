@@ -9,5 +9,11 @@ export default defineConfig({
     sourcemap: true,
     emptyOutDir: false,
     lib: { entry: 'src/index.ts', formats: ['iife'], name: 'HordeModelReference', fileName: () => 'horde-model-reference.iife.js' },
+    rolldownOptions: {
+      // A classic script's top-level `var` is already the global; a bundler or Node that loads
+      // the file as a module (`import '@horde-model-reference/browser/script'`) keeps it local,
+      // so the global is also set explicitly, as its types (`./global`) promise.
+      output: { footer: 'globalThis.HordeModelReference = HordeModelReference;' },
+    },
   },
 })

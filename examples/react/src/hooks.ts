@@ -17,6 +17,14 @@ export type ModelReferenceReader = Pick<ModelReferenceClient, 'peek' | 'subscrib
 
 const ClientContext = createContext<ModelReferenceReader | null>(null)
 
+/** The props of {@link ModelReferenceProvider}. */
+export interface ModelReferenceProviderProps {
+  /** The client (or the manager) every hook below reads unless given its own `client` option. */
+  client: ModelReferenceReader
+  /** What renders inside, reading `client` through the hooks. */
+  children?: ReactNode | undefined
+}
+
 /**
  * Makes a client (or the manager) available to the hooks below it.
  *
@@ -25,7 +33,7 @@ const ClientContext = createContext<ModelReferenceReader | null>(null)
  * <ModelReferenceProvider client={createModelReferenceClient()}><App /></ModelReferenceProvider>
  * ```
  */
-export function ModelReferenceProvider(props: { client: ModelReferenceReader; children?: ReactNode | undefined }): ReactNode {
+export function ModelReferenceProvider(props: ModelReferenceProviderProps): ReactNode {
   return createElement(ClientContext.Provider, { value: props.client }, props.children)
 }
 
