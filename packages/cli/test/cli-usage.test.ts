@@ -87,3 +87,57 @@ describe('the command line: help, version and usage errors (exit 2)', () => {
     expect(validate.stderr).toContain('Give the file to check')
   })
 })
+
+describe('mirror URLs: an empty flag is a usage error; an empty variable is unset; messages name where the value came from', () => {
+  it('an empty --primary-url, --github-url or --horde-api-url (either spelling) exits 2 naming the flag', async () => {
+    const cases = [
+      ['--primary-url='],
+      ['--primary-url', ''],
+      ['--github-url='],
+      ['--horde-api-url', ''],
+      ['--horde-api-url', '   '],
+    ]
+    const runs = await Promise.all(cases.map((flag) => runBin(['list', 'blip', ...flag, '--json'])))
+    runs.forEach((run, i) => {
+      const name = cases[i]![0]!.replace(/=$/, '')
+      expect(run.code).toBe(2)
+      expect(run.stderr).toContain(`${name} needs a value, not an empty one: ${name} <url>.`)
+      expect(parseJson<{ error: { exitCode: number; flag: string } }>(run).error).toMatchObject({ exitCode: 2, flag: name })
+    })
+    // Any string flag: an empty value is never the default.
+    const out = await runBin(['convert', 'x.json', '--out='])
+    expect(out.code).toBe(2)
+    expect(out.stderr).toContain('--out needs a value, not an empty one')
+  })
+
+  it('a bad URL in a variable names the variable, not the flag; the flag wins over the variable', async () => {
+    const [bad, query, both] = await Promise.all([
+      runBin(['list', 'blip'], { env: { HORDE_MODEL_REFERENCE_GITHUB_URL: 'not a url' } }),
+      runBin(['list', 'blip'], { env: { HORDE_MODEL_REFERENCE_PRIMARY_URL: 'http://127.0.0.1:9/api?x=1' } }),
+      runBin(['list', 'blip', '--horde-api-url', 'ftp://x'], { env: { HORDE_MODEL_REFERENCE_HORDE_API_URL: 'also bad' } }),
+    ])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('HORDE_MODEL_REFERENCE_GITHUB_URL must be an http(s) URL, not "not a url".')
+    expect(bad.stderr).not.toContain('--github-url')
+    expect(query.code).toBe(2)
+    expect(query.stderr).toContain('HORDE_MODEL_REFERENCE_PRIMARY_URL must be a base URL without a query string or fragment')
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('--horde-api-url must be an http(s) URL, not "ftp://x".')
+  })
+
+  it('a URL option the core refuses is reported by its flag, and credentials are never printed', async () => {
+    const [query, credentials, fragment] = await Promise.all([
+      runBin(['list', 'blip', '--primary-url', 'http://h?x=1']),
+      runBin(['list', 'blip', '--github-url', 'http://user:%zz@127.0.0.1:9']),
+      runBin(['list', 'blip', '--github-url', 'http://user:secret@127.0.0.1:9/#x']),
+    ])
+    for (const run of [query, credentials, fragment]) {
+      expect(run.code).toBe(2)
+      expect(run.stderr).not.toMatch(/\bOption \w+|primaryUrl|githubUrl/)
+    }
+    expect(query.stderr).toContain('--primary-url must be a base URL without a query string or fragment')
+    expect(credentials.stderr).toContain('--github-url has credentials that are not valid percent-encoding.')
+    expect(fragment.stderr).toContain('"http://***@127.0.0.1:9/#x"')
+    expect(fragment.stderr).not.toContain('secret')
+  })
+})
