@@ -1,4 +1,6 @@
-import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import type { Stats } from 'node:fs'
+import { chmod, lstat, open, readlink, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { CliError, EXIT, usageError } from './exit-codes.js'
 
@@ -20,6 +22,8 @@ function describe(error: unknown): string {
       return 'it is a folder, not a file'
     case 'ENOTDIR':
       return 'a part of the path is not a folder'
+    case 'ELOOP':
+      return 'too many levels of symbolic links'
     default:
       return error instanceof Error ? error.message : String(error)
   }
@@ -72,18 +76,73 @@ export async function readTextFile(path: string, cwd: string): Promise<string> {
   }
 }
 
+/** The path a write lands on: `path` with its symbolic links followed (a dangling link, to where it points), so the link itself stays. */
+async function followLinks(path: string): Promise<string> {
+  let current = path
+  // As the kernel does, give up after 40 links (a loop).
+  for (let hops = 0; hops < 40; hops++) {
+    let info
+    try {
+      info = await lstat(current)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return current
+      throw error
+    }
+    if (!info.isSymbolicLink()) return current
+    current = resolve(dirname(current), await readlink(current))
+  }
+  throw Object.assign(new Error('too many levels of symbolic links'), { code: 'ELOOP' })
+}
+
 /**
- * Writes `text` to `path` through a temporary file beside it and a rename, so a reader never
- * sees half a file and an interrupted run leaves the old file whole.
+ * Writes `text` to `path`. A regular file (new or existing) is written through a temporary file
+ * beside it and a rename, so a reader never sees half a file and an interrupted run leaves the
+ * old file whole; the file keeps its mode, and a symbolic link is followed (the file it points
+ * to is replaced, the link stays). Anything else that exists (a character device such as
+ * `/dev/stdout`, a FIFO, a socket), and any path under `/dev` or `/proc`, is written directly,
+ * never renamed over; the process's own stdout (`/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`)
+ * through `stdout`, when given, so what the command prints after it follows it.
  */
-export async function writeTextFile(path: string, text: string, cwd: string): Promise<void> {
-  const target = resolve(cwd, path)
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`)
+export async function writeTextFile(path: string, text: string, cwd: string, stdout?: (text: string) => void): Promise<void> {
+  const given = resolve(cwd, path)
+  // The process's own stdout, by one of its names: through the stream, so the output stays in order.
+  if (stdout !== undefined && /^\/(dev\/stdout|dev\/fd\/1|proc\/self\/fd\/1)$/.test(given)) {
+    stdout(text)
+    return
+  }
+  const fail = (error: unknown): CliError => new CliError(EXIT.io, `Cannot write ${path}: ${describe(error)}.`)
+  let existing: Stats | undefined
   try {
-    await writeFile(temporary, text)
+    existing = await stat(given)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fail(error)
+  }
+  if (existing?.isDirectory() === true) throw fail({ code: 'EISDIR' })
+  if ((existing !== undefined && !existing.isFile()) || /^\/(dev|proc)\//.test(given)) {
+    try {
+      await writeFile(given, text)
+    } catch (error) {
+      throw fail(error)
+    }
+    return
+  }
+  let target: string
+  try {
+    target = await followLinks(given)
+  } catch (error) {
+    throw fail(error)
+  }
+  // An unpredictable name, created exclusively: a file or link planted at it is never followed.
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  let created = false
+  try {
+    await writeFile(temporary, text, { flag: 'wx', mode: existing === undefined ? 0o666 : existing.mode & 0o7777 })
+    created = true
+    // The mode given at creation is cut by the umask: set the old file's mode exactly.
+    if (existing !== undefined) await chmod(temporary, existing.mode & 0o7777)
     await rename(temporary, target)
   } catch (error) {
-    await unlink(temporary).catch(() => undefined)
-    throw new CliError(EXIT.io, `Cannot write ${path}: ${describe(error)}.`)
+    if (created) await unlink(temporary).catch(() => undefined)
+    throw fail(error)
   }
 }

@@ -28,12 +28,12 @@ export const convertCommand: CommandSpec = {
     // Upstream writes its v2 files with a 4-space indent.
     const text = `${JSON.stringify(v2, null, 4)}\n`
     const out = typeof ctx.args.flags.out === 'string' ? ctx.args.flags.out : undefined
-    if (out !== undefined) await writeTextFile(out, text, ctx.cwd)
+    if (out !== undefined) await writeTextFile(out, text, ctx.cwd, ctx.out)
     for (const issue of file.issues) if (issue.severity !== 'info') ctx.note(`${issue.severity}  ${sanitize(JSON.stringify(issue.key))}${issue.path === '' ? '' : ` ${sanitize(issue.path)}`}: ${sanitize(issue.message)}`)
     const count = Object.keys(v2).length
     if (out === undefined) ctx.out(text)
     else if (ctx.json) ctx.printJson({ file: path, out, category: file.category, records: count, rejected: [...rejected], issues: file.issues })
-    else ctx.out(`Converted ${count} ${file.category} record${count === 1 ? '' : 's'} to ${sanitize(out)}${rejected.size > 0 ? `; ${rejected.size} rejected` : ''}.\n`)
+    else ctx.note(`Converted ${count} ${file.category} record${count === 1 ? '' : 's'} to ${sanitize(out)}${rejected.size > 0 ? `; ${rejected.size} rejected` : ''}.`)
     return rejected.size > 0 ? EXIT.dataProblem : EXIT.ok
   },
 }

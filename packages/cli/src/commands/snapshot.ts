@@ -3,6 +3,7 @@ import { parseCategory } from '../category.js'
 import { usageError } from '../exit-codes.js'
 import { writeTextFile } from '../files.js'
 import type { CommandSpec } from '../spec.js'
+import { sanitize } from '../terminal.js'
 
 const FETCHABLE = MODEL_REFERENCE_CATEGORIES.filter((category) => !getCategoryDescriptor(category).managedElsewhere) as FetchableCategory[]
 
@@ -41,10 +42,10 @@ export const snapshotCommand: CommandSpec = {
       ctx.out(text)
       return 0
     }
-    await writeTextFile(out, text, ctx.cwd)
+    await writeTextFile(out, text, ctx.cwd, ctx.out)
     const counts = Object.fromEntries(Object.entries(snapshot.categories).map(([category, entry]) => [category, Object.keys((entry as { records?: object } | undefined)?.records ?? {}).length]))
     if (ctx.json) ctx.printJson({ out, bytes: Buffer.byteLength(text), categories: counts, leftOut: failures.map(({ category }) => category) })
-    else ctx.out(`Wrote ${Object.keys(snapshot.categories).length} categories (${Object.values(counts).reduce((a, b) => a + b, 0)} records, ${Buffer.byteLength(text)} bytes) to ${out}.\n`)
+    else ctx.note(`Wrote ${Object.keys(snapshot.categories).length} categories (${Object.values(counts).reduce((a, b) => a + b, 0)} records, ${Buffer.byteLength(text)} bytes) to ${sanitize(out)}.`)
     return 0
   },
 }

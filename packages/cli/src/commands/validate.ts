@@ -57,7 +57,7 @@ export const validateCommand: CommandSpec = {
         const data = file.data as Record<string, unknown>
         const kept: Record<string, unknown> = Object.create(null)
         for (const key of Object.keys(data)) if (!broken.has(key)) Object.defineProperty(kept, key, { value: data[key], enumerable: true, writable: true, configurable: true })
-        await writeTextFile(out, `${JSON.stringify(kept, null, 4)}\n`, ctx.cwd)
+        await writeTextFile(out, `${JSON.stringify(kept, null, 4)}\n`, ctx.cwd, ctx.out)
         written = [out]
       }
     } catch (error) {
@@ -94,7 +94,7 @@ export const validateCommand: CommandSpec = {
       const verdict = valid ? paint(ctx.style, 'green', 'valid') : paint(ctx.style, 'red', 'invalid')
       const what = summary.category === null ? '' : ` (${summary.category}, ${summary.format}: ${summary.validRecords} of ${summary.records} records valid)`
       ctx.out(`${sanitize(path)}: ${verdict}${what}; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${strict && warnings > 0 ? ' (--strict)' : ''}\n`)
-      if (written.length > 0) ctx.note(`Wrote ${written[0]}.`)
+      if (written.length > 0) ctx.note(`Wrote ${sanitize(written[0]!)}.`)
     }
     return valid ? EXIT.ok : EXIT.dataProblem
   },
