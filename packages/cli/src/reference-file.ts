@@ -36,7 +36,8 @@ const FILE_CATEGORIES: Readonly<Record<string, ModelReferenceCategory>> = {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
-function categoryFromName(path: string): ModelReferenceCategory | undefined {
+/** The category a file's name tells (`stable_diffusion.json`, `controlnet-old.json`, `models.csv`), if any. */
+export function categoryFromName(path: string): ModelReferenceCategory | undefined {
   // `stable_diffusion.example.json`, `controlnet-old.json` and `blip.json` all name their category.
   const stem = basename(path).toLowerCase().replace(/\.(json|csv)$/, '')
   const names = [...Object.keys(FILE_CATEGORIES), ...MODEL_REFERENCE_CATEGORIES]
@@ -95,7 +96,11 @@ function parseJson(text: string, path: string): unknown {
 }
 
 /** Reads a reference file of any format (`--category`/`--format` when its name and content do not tell), converts and validates it. */
-export async function readReferenceFile(path: string, cwd: string, hints: { category?: string | undefined; format?: string | undefined } = {}): Promise<ReferenceFile> {
+export async function readReferenceFile(
+  path: string,
+  cwd: string,
+  hints: { category?: string | undefined; format?: string | undefined; /** When neither `category`, the name nor the records tell. */ fallbackCategory?: ModelReferenceCategory | undefined } = {},
+): Promise<ReferenceFile> {
   if (hints.format !== undefined && !FORMATS.includes(hints.format as ReferenceFormat)) throw usageError(`--format takes ${FORMATS.join(', ')}, not ${JSON.stringify(hints.format)}.`)
   const text = await readTextFile(path, cwd)
   const csv = hints.format === 'csv' || (hints.format === undefined && (/\.csv$/i.test(path) || /^\s*name,parameters_bn\b/.test(text)))
@@ -111,7 +116,7 @@ export async function readReferenceFile(path: string, cwd: string, hints: { cate
     return finish(path, category ?? categoryFromName(path) ?? 'image_generation', 'legacy', data, [], [])
   }
   if (!isObject(data)) throw new CliError(EXIT.dataProblem, `${path} holds ${Array.isArray(data) ? 'a list' : data === null ? 'null' : `a ${typeof data}`}; a model reference file is a JSON object keyed by model name.`)
-  category ??= categoryFromName(path) ?? categoryFromContent(data)
+  category ??= categoryFromName(path) ?? categoryFromContent(data) ?? hints.fallbackCategory
   if (category === undefined) throw usageError(`Cannot tell the category of ${path} from its name or records; give --category (one of ${MODEL_REFERENCE_CATEGORIES.join(', ')}).`)
   const format: ReferenceFormat = (hints.format as ReferenceFormat | undefined) ?? (looksLegacy(data) ? 'legacy' : 'v2')
   if (format === 'legacy') {

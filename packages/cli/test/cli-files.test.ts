@@ -210,3 +210,40 @@ describe('convert: legacy files to v2 through the core /convert entry point', ()
     expect(run.stderr).toContain('already in the v2 format')
   })
 })
+
+describe('diff: two files of different categories are refused', () => {
+  it('files named for two categories exit 2 naming both, also with --category (one flag cannot make both right)', async () => {
+    const controlnet = join(FIXTURES_DIR, 'legacy/controlnet.json')
+    const images = join(FIXTURES_DIR, 'legacy/stable_diffusion.json')
+    const [plain, forced, json] = await Promise.all([
+      runBin(['diff', controlnet, images]),
+      runBin(['diff', controlnet, images, '--category', 'controlnet']),
+      runBin(['diff', controlnet, images, '--json']),
+    ])
+    for (const run of [plain, forced, json]) expect(run.code).toBe(2)
+    expect(plain.stderr).toContain(`${controlnet} holds controlnet and ${images} holds image_generation (by their names): diff compares two files of one category.`)
+    expect(plain.stdout).toBe('')
+    expect(parseJson<{ error: { exitCode: number; categories: string[] } }>(json).error).toMatchObject({ exitCode: 2, categories: ['controlnet', 'image_generation'] })
+  })
+
+  it('files whose names do not tell are told apart by their records; either one can lend its category to the other', async () => {
+    const images = write('left.json', JSON.stringify(fixtureJson('derived-v2/stable_diffusion.json')))
+    const controlnet = write('right.json', JSON.stringify(fixtureJson('derived-v2/controlnet.json')))
+    const mixed = await runBin(['diff', images, controlnet])
+    expect(mixed.code).toBe(2)
+    expect(mixed.stderr).toContain('holds image_generation and')
+    expect(mixed.stderr).toContain('holds controlnet (by their names or records)')
+    // A legacy controlnet file under a name that does not tell, against the derived v2 file: one category, equal.
+    const legacy = write('unnamed.json', JSON.stringify(fixtureJson('legacy/controlnet.json')))
+    const [equal, reversed, sameFile] = await Promise.all([
+      runBin(['diff', legacy, join(FIXTURES_DIR, 'derived-v2/controlnet.json')]),
+      runBin(['diff', join(FIXTURES_DIR, 'derived-v2/controlnet.json'), legacy]),
+      runBin(['diff', join(FIXTURES_DIR, 'legacy/stable_diffusion.json'), images]),
+    ])
+    expect(equal.code).toBe(0)
+    expect(equal.stdout).toContain('equal, 18 unchanged')
+    expect(reversed.code).toBe(0)
+    expect(sameFile.code).toBe(0)
+    expect(sameFile.stdout).toContain('equal, 161 unchanged')
+  })
+})
