@@ -34,6 +34,10 @@ const FILE_CATEGORIES: Readonly<Record<string, ModelReferenceCategory>> = {
   db: 'text_generation',
 }
 
+// The categories upstream stores as an empty list: the image repository's `lora.json` is `[]`
+// (every other category file, empty or not, is an object; `ti` has no file).
+const EMPTY_LIST_CATEGORIES: readonly ModelReferenceCategory[] = ['lora']
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The category a file's name tells (`stable_diffusion.json`, `controlnet-old.json`, `models.csv`), if any. */
@@ -112,10 +116,14 @@ export async function readReferenceFile(
   }
   const data = parseJson(text, path)
   if (Array.isArray(data) && data.length === 0) {
-    // The image repository writes an empty category as `[]` (lora.json).
-    return finish(path, category ?? categoryFromName(path) ?? 'image_generation', 'legacy', data, [], [])
+    // The image repository's lora.json is `[]` (a placeholder): for those categories only, an empty list is an empty file.
+    const named = category ?? categoryFromName(path)
+    if (named !== undefined && EMPTY_LIST_CATEGORIES.includes(named)) return finish(path, named, 'legacy', data, [], [])
   }
-  if (!isObject(data)) throw new CliError(EXIT.dataProblem, `${path} holds ${Array.isArray(data) ? 'a list' : data === null ? 'null' : `a ${typeof data}`}; a model reference file is a JSON object keyed by model name.`)
+  if (!isObject(data)) {
+    const what = Array.isArray(data) ? (data.length === 0 ? 'an empty list' : 'a list') : data === null ? 'null' : `a ${typeof data}`
+    throw new CliError(EXIT.dataProblem, `${path} holds ${what}; a model reference file is a JSON object keyed by model name (${EMPTY_LIST_CATEGORIES.map((c) => `${c}.json`).join(', ')} alone is stored as [] upstream).`)
+  }
   category ??= categoryFromName(path) ?? categoryFromContent(data) ?? hints.fallbackCategory
   if (category === undefined) throw usageError(`Cannot tell the category of ${path} from its name or records; give --category (one of ${MODEL_REFERENCE_CATEGORIES.join(', ')}).`)
   const format: ReferenceFormat = (hints.format as ReferenceFormat | undefined) ?? (looksLegacy(data) ? 'legacy' : 'v2')

@@ -128,6 +128,34 @@ describe('validate: upstream validate-sd-models, for every category and format',
     })
   })
 
+  it('an empty list is an empty file for lora only (upstream\'s lora.json is []); for any other category it is an error', async () => {
+    const lora = await validate([join(FIXTURES_DIR, 'legacy/unserved/lora.json')])
+    expect(lora.code).toBe(0)
+    expect(lora.report).toMatchObject({ valid: true, category: 'lora', records: 0, errors: 0 })
+    const byFlag = await validate([write('placeholder.json', '[]'), '--category', 'lora'])
+    expect(byFlag.code).toBe(0)
+    const cases = [
+      [write('stable_diffusion.json', '[]\n'), []],
+      [write('controlnet.json', '[ ]'), []],
+      [write('unnamed.json', '[]'), []],
+      [write('placeholder-2.json', '[]'), ['--category', 'ti']],
+      [write('models.json', '[]'), ['--format', 'v2']],
+    ] as const
+    const runs = await Promise.all(cases.map(([path, flags]) => validate([path, ...flags])))
+    runs.forEach(({ code, report }) => {
+      expect(code).toBe(1)
+      expect(report.issues).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringContaining('holds an empty list; a model reference file is a JSON object keyed by model name (lora.json alone is stored as [] upstream)') })])
+    })
+    // A list with items is an error even for lora.
+    const full = await validate([write('lora.json', '[{"name": "x"}]')])
+    expect(full.code).toBe(1)
+    expect(full.report.issues[0]!.message).toContain('holds a list')
+    // convert and diff refuse it the same way.
+    const convert = await runBin(['convert', join(dir, 'stable_diffusion.json')])
+    expect(convert.code).toBe(1)
+    expect(convert.stderr).toContain('holds an empty list')
+  })
+
   it('hostile keys (__proto__, constructor) are reported, never reach a prototype, and the rest validates', async () => {
     const data = legacyImages()
     const text = JSON.stringify(data).replace(/^\{/, '{"__proto__": {"name": "__proto__", "baseline": "stable diffusion 1", "polluted": true}, "constructor": {"name": "constructor", "baseline": "stable_diffusion_xl", "__proto__": {"x": 1}}, ')
