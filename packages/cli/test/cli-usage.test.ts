@@ -141,3 +141,49 @@ describe('mirror URLs: an empty flag is a usage error; an empty variable is unse
     expect(fragment.stderr).not.toContain('secret')
   })
 })
+
+describe('--json covers every outcome: no command, --version, usage errors', () => {
+  interface JsonError {
+    error: { exitCode: number; message: string; commands?: string[] }
+  }
+
+  it('no command with --json: exit 2 and the JSON error on stdout (the message on stderr)', async () => {
+    const run = await runBin(['--json'])
+    expect(run.code).toBe(2)
+    const body = parseJson<JsonError>(run)
+    expect(body.error).toMatchObject({ exitCode: 2, message: expect.stringContaining('Give a command: one of categories, list,'), commands: COMMANDS })
+    expect(run.stderr).toContain('Give a command')
+    // Flags only, no command: the same.
+    const flagsOnly = await runBin(['--json', '--no-color', '--timeout', '5'])
+    expect(flagsOnly.code).toBe(2)
+    expect(parseJson<JsonError>(flagsOnly).error.exitCode).toBe(2)
+  })
+
+  it('--version --json prints {"version"}, for the tool and for a command', async () => {
+    const [tool, command] = await Promise.all([runBin(['--version', '--json']), runBin(['list', '--json', '--version'])])
+    for (const run of [tool, command]) {
+      expect(run.code).toBe(0)
+      expect(parseJson<{ version: string }>(run)).toEqual({ version: expect.stringMatching(/^\d+\.\d+\.\d+/) })
+    }
+  })
+
+  it('every kind of usage error prints the JSON error with --json', async () => {
+    const cases = [['--bogus', '--json'], ['lsit', '--json'], ['help', 'nope', '--json'], ['list', '--json'], ['list', 'blip', '--limit', 'x', '--json'], ['list', 'blip', '--timeout=', '--json']]
+    const runs = await Promise.all(cases.map((args) => runBin(args)))
+    runs.forEach((run) => {
+      expect(run.code).toBe(2)
+      expect(parseJson<JsonError>(run).error).toMatchObject({ exitCode: 2, message: expect.any(String) })
+    })
+    // After `--`, "--json" is an argument, not the flag: the error stays text.
+    const literal = await runBin(['validate', '--', '--json'])
+    expect(literal.code).toBe(5)
+    expect(literal.stderr).toContain('Cannot read --json: no such file')
+    expect(literal.stdout).toBe('')
+  })
+
+  it('--help --json prints the help as text (documented)', async () => {
+    const run = await runBin(['--help', '--json'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('Usage: horde-model-reference <command>')
+  })
+})
