@@ -6,6 +6,7 @@ import { findCommand, parseArguments } from './args.js'
 import { didYouMean } from './closest.js'
 import { COMMANDS } from './commands/index.js'
 import { createContext, type CliIo } from './context.js'
+import { sourcesUnavailableMessage } from './core-errors.js'
 import { CliError, EXIT, usageError } from './exit-codes.js'
 import { GLOBAL_FLAGS } from './global-flags.js'
 import { commandHelp, toolHelp } from './help.js'
@@ -35,9 +36,7 @@ function toCliError(error: unknown, signal: AbortSignal): CliError {
   if (isUnknownCategoryError(error)) return usageError(`${error.message}${didYouMean(String(error.category), error.validCategories)}`, { validCategories: error.validCategories })
   if (isUnknownFieldError(error)) return usageError(error.message, { field: error.field, suggestions: error.suggestions })
   if (isModelNotFoundError(error)) return new CliError(EXIT.notFound, error.message, { suggestions: error.suggestions })
-  if (isSourcesUnavailableError(error)) {
-    return new CliError(EXIT.unavailable, `${error.message}\nTo use a mirror, give --primary-url/--github-url (or HORDE_MODEL_REFERENCE_PRIMARY_URL/HORDE_MODEL_REFERENCE_GITHUB_URL); --horde-api-url for the AI Horde API.`)
-  }
+  if (isSourcesUnavailableError(error)) return new CliError(EXIT.unavailable, sourcesUnavailableMessage(error))
   if (isValidationError(error)) return new CliError(EXIT.dataProblem, error.message)
   if (isHordeModelReferenceError(error)) return new CliError(EXIT.unavailable, error.message, { code: error.code })
   // The core's option checks are TypeErrors and RangeErrors that say what to change.

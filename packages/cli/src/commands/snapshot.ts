@@ -1,4 +1,5 @@
-import { MODEL_REFERENCE_CATEGORIES, getCategoryDescriptor, type FetchableCategory } from '@horde-model-reference/core'
+import { MODEL_REFERENCE_CATEGORIES, getCategoryDescriptor, isSourcesUnavailableError, type FetchableCategory } from '@horde-model-reference/core'
+import { sourcesUnavailableMessage } from '../core-errors.js'
 import { parseCategory } from '../category.js'
 import { usageError } from '../exit-codes.js'
 import { writeTextFile } from '../files.js'
@@ -33,7 +34,10 @@ export const snapshotCommand: CommandSpec = {
     )
     const failures = settled.map((outcome, i) => ({ outcome, category: categories[i]! })).filter(({ outcome }) => outcome.status === 'rejected')
     if (failures.length === categories.length) throw (failures[0]!.outcome as PromiseRejectedResult).reason
-    for (const { category, outcome } of failures) ctx.note(`Left out ${category}: ${String((outcome as PromiseRejectedResult).reason?.message ?? (outcome as PromiseRejectedResult).reason)}`)
+    for (const { category, outcome } of failures) {
+      const reason: unknown = (outcome as PromiseRejectedResult).reason
+      ctx.note(`Left out ${category}: ${isSourcesUnavailableError(reason) ? sourcesUnavailableMessage(reason, false) : String((reason as Error | undefined)?.message ?? reason)}`)
+    }
     const read = categories.filter((_, i) => settled[i]!.status === 'fulfilled')
     const snapshot = client.dehydrate(read, { lastResort: ctx.args.flags['last-resort'] === true })
     const text = `${JSON.stringify(snapshot)}\n`
