@@ -16,6 +16,8 @@ export interface ReferenceFile {
   readonly format: ReferenceFormat
   /** The file as parsed (an object keyed by model key; the CSV text for `csv`). */
   readonly data: unknown
+  /** The file's text (UTF-8, a BOM removed). */
+  readonly text: string
   /** The v2 records as converted (before validation filled in defaults), keyed as in the source. */
   readonly entries: readonly (readonly [key: string, record: unknown])[]
   /** The valid records keyed by name, as the SDK serves them. */
@@ -112,13 +114,13 @@ export async function readReferenceFile(
   if (csv) {
     if (category !== undefined && category !== 'text_generation') throw usageError(`A CSV reference file is the text repository's models.csv (text_generation), not ${category}.`)
     const converted = convertTextCsv(text)
-    return finish(path, 'text_generation', 'csv', text, converted.entries, converted.issues)
+    return finish(path, 'text_generation', 'csv', text, text, converted.entries, converted.issues)
   }
   const data = parseJson(text, path)
   if (Array.isArray(data) && data.length === 0) {
     // The image repository's lora.json is `[]` (a placeholder): for those categories only, an empty list is an empty file.
     const named = category ?? categoryFromName(path)
-    if (named !== undefined && EMPTY_LIST_CATEGORIES.includes(named)) return finish(path, named, 'legacy', data, [], [])
+    if (named !== undefined && EMPTY_LIST_CATEGORIES.includes(named)) return finish(path, named, 'legacy', text, data, [], [])
   }
   if (!isObject(data)) {
     const what = Array.isArray(data) ? (data.length === 0 ? 'an empty list' : 'a list') : data === null ? 'null' : `a ${typeof data}`
@@ -129,14 +131,14 @@ export async function readReferenceFile(
   const format: ReferenceFormat = (hints.format as ReferenceFormat | undefined) ?? (looksLegacy(data) ? 'legacy' : 'v2')
   if (format === 'legacy') {
     const converted = convertLegacyJson(category, data)
-    return finish(path, category, 'legacy', data, converted.entries, converted.issues)
+    return finish(path, category, 'legacy', text, data, converted.entries, converted.issues)
   }
   const entries: [string, unknown][] = Object.keys(data).map((key) => [key, data[key]])
-  return finish(path, category, 'v2', data, entries, [])
+  return finish(path, category, 'v2', text, data, entries, [])
 }
 
-function finish(path: string, category: ModelReferenceCategory, format: ReferenceFormat, data: unknown, entries: readonly (readonly [string, unknown])[], issues: ModelReferenceIssue[]): ReferenceFile {
+function finish(path: string, category: ModelReferenceCategory, format: ReferenceFormat, text: string, data: unknown, entries: readonly (readonly [string, unknown])[], issues: ModelReferenceIssue[]): ReferenceFile {
   // validateRecords completes and freezes valid records in place: it gets copies, `entries` stay as converted.
   const validated = validateRecords(category, entries.map(([key, record]) => [key, structuredClone(record)] as const), issues)
-  return { path, category, format, data, entries, models: validated.models, entryCount: format === 'csv' ? validated.entryCount : isObject(data) ? Object.keys(data).length : 0, issues }
+  return { path, category, format, data, text, entries, models: validated.models, entryCount: format === 'csv' ? validated.entryCount : isObject(data) ? Object.keys(data).length : 0, issues }
 }

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { FIXTURES_DIR, fixtureJson } from '../../../e2e/fixtures.js'
+import { DERIVED_V2_FILES, FIXTURES_DIR, LEGACY_FILES, fixtureBytes, fixtureJson } from '../../../e2e/fixtures.js'
 import { parseJson, runBin } from './helpers/run.js'
 
 interface Report {
@@ -205,6 +205,55 @@ describe('validate: upstream validate-sd-models, for every category and format',
 })
 
 describe('convert: legacy files to v2 through the core /convert entry point', () => {
+  it('every legacy file with a derived-v2 counterpart converts to it byte for byte (ASCII escapes and Python floats included)', async () => {
+    const categories = Object.keys(DERIVED_V2_FILES).filter((category) => LEGACY_FILES[category] !== undefined)
+    expect(categories).toHaveLength(10)
+    const runs = await Promise.all(categories.map((category) => runBin(['convert', join(FIXTURES_DIR, LEGACY_FILES[category]!)])))
+    runs.forEach((run, i) => {
+      const expected = fixtureBytes(DERIVED_V2_FILES[categories[i]!]!).toString('utf8')
+      expect({ category: categories[i], code: run.code, identical: run.stdout === expected }).toEqual({ category: categories[i], code: 0, identical: true })
+    })
+    // The two places they differed: a non-ASCII description and integral floats in models.csv's settings.
+    expect(runs[0]!.stdout).toContain('mastery \\u2014 time')
+    expect(runs[1]!.stdout).toContain('"rep_pen": 3.0')
+    expect(runs[1]!.stdout).toContain('"temperature": 1.0,')
+  })
+
+  it('requirements and settings keep each float of the source; a list with a float is a list of floats; names are ASCII-escaped', async () => {
+    const data = { 'Caf\u00e9 \u{1f600}': { name: 'Caf\u00e9 \u{1f600}', baseline: 'stable diffusion 1', type: 'ckpt', inpainting: false, nsfw: false, description: 'd\u00e9j\u00e0 vu', config: { files: [{ path: 'm.ckpt' }], download: [{ file_name: 'm.ckpt', file_path: '', file_url: 'https://example.com/m.ckpt' }] } } }
+    const text = JSON.stringify(data).replace('"nsfw":false', '"nsfw":false,"requirements":{"a":3.0,"b":3,"c":[1,2.5],"d":[1,2],"e":1e-05,"f":1E+16,"g":1e3,"h":-0.0}')
+    const run = await runBin(['convert', write('float-stable_diffusion.json', text)])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('"Caf\\u00e9 \\ud83d\\ude00": {')
+    expect(run.stdout).toContain('"description": "d\\u00e9j\\u00e0 vu"')
+    const requirements = /"requirements": (\{[^}]*\})/.exec(run.stdout)![1]!.replace(/\s+/g, '')
+    expect(requirements).toBe('{"a":3.0,"b":3,"c":[1.0,2.5],"d":[1,2],"e":1e-05,"f":1e+16,"g":1000.0,"h":-0.0}')
+    // models.csv: the settings cell's floats; of a repeated name, the last row counts (as upstream keeps its values).
+    const csv = [
+      'name,parameters_bn,display_name,url,baseline,description,style,tags,instruct_format,settings',
+      'a/One-7B,7,,,,"caf\u00e9",,,,"{""rep_pen"": 3.0, ""top_k"": 40, ""xs"": [1, 2.0]}"',
+      'a/Two-7B,7,,,,,,,,"{""temperature"": 1.0}"',
+      'a/Two-7B,7,,,,,,,,"{""temperature"": 1}"',
+    ].join('\r\n')
+    const text2 = await runBin(['convert', write('models.csv', `${csv}\r\n`)])
+    expect(text2.code).toBe(0)
+    expect(text2.stdout.replace(/\s+/g, '')).toContain('"settings":{"rep_pen":3.0,"top_k":40,"xs":[1.0,2.0]}')
+    expect(text2.stdout.replace(/\s+/g, '')).toContain('"settings":{"temperature":1}')
+    expect(text2.stdout).toContain('"description": "caf\\u00e9"')
+  })
+
+  it('validate --write keeps the floats of the source and writes ASCII, as the repositories do', async () => {
+    const text = JSON.stringify(legacyImages()).replace('"nsfw":false', '"nsfw":false,"requirements":{"min_cfg":3.0}')
+    const out = join(dir, 'floats-written.json')
+    const run = await runBin(['validate', write('floats-stable_diffusion.json', text.replace('Deliberate', 'Deliberate \u2014')), '--write', out, '--category', 'image_generation'])
+    expect(run.code).toBe(0)
+    const written = readFileSync(out, 'utf8')
+    expect(written).toContain('"min_cfg": 3.0')
+    expect(written).toContain('Deliberate \\u2014')
+    expect(/[^\x00-\x7f]/.test(written)).toBe(false)
+  })
+
   it('the real legacy files convert to exactly upstream-derived v2 files', async () => {
     const files = [
       ['legacy/stable_diffusion.json', 'derived-v2/stable_diffusion.json'],
@@ -218,7 +267,7 @@ describe('convert: legacy files to v2 through the core /convert entry point', ()
     })
     // Key order too, and the upstream files' 4-space indent.
     expect(Object.keys(JSON.parse(runs[1]!.stdout))).toEqual(Object.keys(fixtureJson('derived-v2/controlnet.json') as object))
-    expect(runs[0]!.stdout).toBe(`${JSON.stringify(fixtureJson('derived-v2/stable_diffusion.json'), null, 4)}\n`)
+    expect(runs[0]!.stdout).toBe(fixtureBytes('derived-v2/stable_diffusion.json').toString('utf8'))
   })
 
   it('--out writes the file; a rejected record is left out and reported, exit 1', async () => {
