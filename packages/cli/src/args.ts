@@ -50,6 +50,8 @@ export function parseArguments(argv: readonly string[], flags: Readonly<Record<s
     if (value === undefined || (token.inlineValue !== true && value.startsWith('--'))) {
       throw usageError(`--${token.name} needs a value: --${token.name} ${spec.valueName ?? '<value>'}.`)
     }
+    // An empty value (`--out ''`, `--primary-url=`) is a mistake for every flag, never "the default".
+    if (value.trim() === '') throw usageError(`--${token.name} needs a value, not an empty one: --${token.name} ${spec.valueName ?? '<value>'}.`, { flag: `--${token.name}` })
     if (spec.multiple === true) {
       const list = (values[token.name] as string[] | undefined) ?? []
       list.push(value)

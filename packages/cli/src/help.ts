@@ -26,7 +26,7 @@ export function toolHelp(commands: readonly CommandSpec[], version: string): str
     ...flagLines({ ...GLOBAL_FLAGS, version: { type: 'boolean', description: 'Print the version.' } }),
     '',
     'Environment: HORDE_MODEL_REFERENCE_PRIMARY_URL, HORDE_MODEL_REFERENCE_GITHUB_URL, HORDE_MODEL_REFERENCE_HORDE_API_URL',
-    '(mirrors; the flags win), NO_COLOR (no colour), FORCE_COLOR (colour even when not a terminal), COLUMNS (table width when not a terminal).',
+    '(mirrors; the flags win; an empty one is unset), NO_COLOR (no colour), FORCE_COLOR (colour even when not a terminal), COLUMNS (table width when not a terminal).',
     '',
     `Exit codes: ${EXIT.ok} ok, ${EXIT.dataProblem} invalid data or differences found, ${EXIT.usage} usage error, ${EXIT.unavailable} sources unavailable,`,
     `${EXIT.notFound} model not found, ${EXIT.io} file not readable or writable, ${EXIT.internal} unexpected error, ${EXIT.interrupted} interrupted.`,

@@ -6,6 +6,7 @@ import { findCommand, parseArguments } from './args.js'
 import { didYouMean } from './closest.js'
 import { COMMANDS } from './commands/index.js'
 import { createContext, type CliIo } from './context.js'
+import { sourcesUnavailableMessage } from './core-errors.js'
 import { CliError, EXIT, usageError } from './exit-codes.js'
 import { GLOBAL_FLAGS } from './global-flags.js'
 import { commandHelp, toolHelp } from './help.js'
@@ -35,9 +36,7 @@ function toCliError(error: unknown, signal: AbortSignal): CliError {
   if (isUnknownCategoryError(error)) return usageError(`${error.message}${didYouMean(String(error.category), error.validCategories)}`, { validCategories: error.validCategories })
   if (isUnknownFieldError(error)) return usageError(error.message, { field: error.field, suggestions: error.suggestions })
   if (isModelNotFoundError(error)) return new CliError(EXIT.notFound, error.message, { suggestions: error.suggestions })
-  if (isSourcesUnavailableError(error)) {
-    return new CliError(EXIT.unavailable, `${error.message}\nTo use a mirror, give --primary-url/--github-url (or HORDE_MODEL_REFERENCE_PRIMARY_URL/HORDE_MODEL_REFERENCE_GITHUB_URL); --horde-api-url for the AI Horde API.`)
-  }
+  if (isSourcesUnavailableError(error)) return new CliError(EXIT.unavailable, sourcesUnavailableMessage(error))
   if (isValidationError(error)) return new CliError(EXIT.dataProblem, error.message)
   if (isHordeModelReferenceError(error)) return new CliError(EXIT.unavailable, error.message, { code: error.code })
   // The core's option checks are TypeErrors and RangeErrors that say what to change.
@@ -65,7 +64,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const signal = io.signal ?? new AbortController().signal
   // Every category read of `categories` and `snapshot` listens to the one signal.
   setMaxListeners(64, signal)
-  const json = argv.includes('--json')
+  // `--json` anywhere before `--` (after it, it is an argument).
+  const end = argv.indexOf('--')
+  const json = argv.slice(0, end === -1 ? argv.length : end).includes('--json')
+  const version = (): number => {
+    io.stdout.write(json ? `${JSON.stringify({ version: getVersion() }, null, 2)}\n` : `${getVersion()}\n`)
+    return EXIT.ok
+  }
   const fail = (error: CliError): number => {
     io.stderr.write(`${BIN}: ${error.message}\n`)
     if (json) io.stdout.write(`${JSON.stringify({ error: { exitCode: error.exitCode, message: error.message, ...error.details } }, null, 2)}\n`)
@@ -79,10 +84,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (found === undefined || found.name === 'help') {
       const rest = found === undefined ? [...argv] : argv.filter((_, i) => i !== found.index)
       const { flags, positionals } = parseArguments(rest, { ...GLOBAL_FLAGS, ...VERSION_FLAG }, undefined)
-      if (flags.version === true) {
-        io.stdout.write(`${getVersion()}\n`)
-        return EXIT.ok
-      }
+      if (flags.version === true) return version()
       const topic = found?.name === 'help' ? positionals[0] : undefined
       if (topic !== undefined) {
         const command = COMMANDS.find((c) => c.name === topic)
@@ -94,6 +96,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout.write(toolHelp(COMMANDS, getVersion()))
         return EXIT.ok
       }
+      // No command: the help on stderr; with --json, the usage error as JSON like any other.
+      if (json) throw usageError(`Give a command: one of ${names.join(', ')}. See ${BIN} --help.`, { commands: names })
       io.stderr.write(toolHelp(COMMANDS, getVersion()))
       return EXIT.usage
     }
@@ -108,10 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(commandHelp(command))
       return EXIT.ok
     }
-    if (args.flags.version === true) {
-      io.stdout.write(`${getVersion()}\n`)
-      return EXIT.ok
-    }
+    if (args.flags.version === true) return version()
     const context = createContext(io, args, signal)
     try {
       return await command.run(context)

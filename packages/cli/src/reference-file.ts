@@ -16,6 +16,8 @@ export interface ReferenceFile {
   readonly format: ReferenceFormat
   /** The file as parsed (an object keyed by model key; the CSV text for `csv`). */
   readonly data: unknown
+  /** The file's text (UTF-8, a BOM removed). */
+  readonly text: string
   /** The v2 records as converted (before validation filled in defaults), keyed as in the source. */
   readonly entries: readonly (readonly [key: string, record: unknown])[]
   /** The valid records keyed by name, as the SDK serves them. */
@@ -34,9 +36,14 @@ const FILE_CATEGORIES: Readonly<Record<string, ModelReferenceCategory>> = {
   db: 'text_generation',
 }
 
+// The categories upstream stores as an empty list: the image repository's `lora.json` is `[]`
+// (every other category file, empty or not, is an object; `ti` has no file).
+const EMPTY_LIST_CATEGORIES: readonly ModelReferenceCategory[] = ['lora']
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
-function categoryFromName(path: string): ModelReferenceCategory | undefined {
+/** The category a file's name tells (`stable_diffusion.json`, `controlnet-old.json`, `models.csv`), if any. */
+export function categoryFromName(path: string): ModelReferenceCategory | undefined {
   // `stable_diffusion.example.json`, `controlnet-old.json` and `blip.json` all name their category.
   const stem = basename(path).toLowerCase().replace(/\.(json|csv)$/, '')
   const names = [...Object.keys(FILE_CATEGORIES), ...MODEL_REFERENCE_CATEGORIES]
@@ -95,7 +102,11 @@ function parseJson(text: string, path: string): unknown {
 }
 
 /** Reads a reference file of any format (`--category`/`--format` when its name and content do not tell), converts and validates it. */
-export async function readReferenceFile(path: string, cwd: string, hints: { category?: string | undefined; format?: string | undefined } = {}): Promise<ReferenceFile> {
+export async function readReferenceFile(
+  path: string,
+  cwd: string,
+  hints: { category?: string | undefined; format?: string | undefined; /** When neither `category`, the name nor the records tell. */ fallbackCategory?: ModelReferenceCategory | undefined } = {},
+): Promise<ReferenceFile> {
   if (hints.format !== undefined && !FORMATS.includes(hints.format as ReferenceFormat)) throw usageError(`--format takes ${FORMATS.join(', ')}, not ${JSON.stringify(hints.format)}.`)
   const text = await readTextFile(path, cwd)
   const csv = hints.format === 'csv' || (hints.format === undefined && (/\.csv$/i.test(path) || /^\s*name,parameters_bn\b/.test(text)))
@@ -103,27 +114,31 @@ export async function readReferenceFile(path: string, cwd: string, hints: { cate
   if (csv) {
     if (category !== undefined && category !== 'text_generation') throw usageError(`A CSV reference file is the text repository's models.csv (text_generation), not ${category}.`)
     const converted = convertTextCsv(text)
-    return finish(path, 'text_generation', 'csv', text, converted.entries, converted.issues)
+    return finish(path, 'text_generation', 'csv', text, text, converted.entries, converted.issues)
   }
   const data = parseJson(text, path)
   if (Array.isArray(data) && data.length === 0) {
-    // The image repository writes an empty category as `[]` (lora.json).
-    return finish(path, category ?? categoryFromName(path) ?? 'image_generation', 'legacy', data, [], [])
+    // The image repository's lora.json is `[]` (a placeholder): for those categories only, an empty list is an empty file.
+    const named = category ?? categoryFromName(path)
+    if (named !== undefined && EMPTY_LIST_CATEGORIES.includes(named)) return finish(path, named, 'legacy', text, data, [], [])
   }
-  if (!isObject(data)) throw new CliError(EXIT.dataProblem, `${path} holds ${Array.isArray(data) ? 'a list' : data === null ? 'null' : `a ${typeof data}`}; a model reference file is a JSON object keyed by model name.`)
-  category ??= categoryFromName(path) ?? categoryFromContent(data)
+  if (!isObject(data)) {
+    const what = Array.isArray(data) ? (data.length === 0 ? 'an empty list' : 'a list') : data === null ? 'null' : `a ${typeof data}`
+    throw new CliError(EXIT.dataProblem, `${path} holds ${what}; a model reference file is a JSON object keyed by model name (${EMPTY_LIST_CATEGORIES.map((c) => `${c}.json`).join(', ')} alone is stored as [] upstream).`)
+  }
+  category ??= categoryFromName(path) ?? categoryFromContent(data) ?? hints.fallbackCategory
   if (category === undefined) throw usageError(`Cannot tell the category of ${path} from its name or records; give --category (one of ${MODEL_REFERENCE_CATEGORIES.join(', ')}).`)
   const format: ReferenceFormat = (hints.format as ReferenceFormat | undefined) ?? (looksLegacy(data) ? 'legacy' : 'v2')
   if (format === 'legacy') {
     const converted = convertLegacyJson(category, data)
-    return finish(path, category, 'legacy', data, converted.entries, converted.issues)
+    return finish(path, category, 'legacy', text, data, converted.entries, converted.issues)
   }
   const entries: [string, unknown][] = Object.keys(data).map((key) => [key, data[key]])
-  return finish(path, category, 'v2', data, entries, [])
+  return finish(path, category, 'v2', text, data, entries, [])
 }
 
-function finish(path: string, category: ModelReferenceCategory, format: ReferenceFormat, data: unknown, entries: readonly (readonly [string, unknown])[], issues: ModelReferenceIssue[]): ReferenceFile {
+function finish(path: string, category: ModelReferenceCategory, format: ReferenceFormat, text: string, data: unknown, entries: readonly (readonly [string, unknown])[], issues: ModelReferenceIssue[]): ReferenceFile {
   // validateRecords completes and freezes valid records in place: it gets copies, `entries` stay as converted.
   const validated = validateRecords(category, entries.map(([key, record]) => [key, structuredClone(record)] as const), issues)
-  return { path, category, format, data, entries, models: validated.models, entryCount: format === 'csv' ? validated.entryCount : isObject(data) ? Object.keys(data).length : 0, issues }
+  return { path, category, format, data, text, entries, models: validated.models, entryCount: format === 'csv' ? validated.entryCount : isObject(data) ? Object.keys(data).length : 0, issues }
 }

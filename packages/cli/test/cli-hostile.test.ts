@@ -18,6 +18,35 @@ describe('hostile conditions: hung servers, interrupts, closed pipes, terminals'
     expect(run.stderr).toContain(ctx.server.primaryUrl)
     expect(run.stderr).toContain('--primary-url')
     expect(run.stdout).toBe('')
+    // The CLI's advice, not the core's: flags and variables, never option names.
+    expect(run.stderr).toContain('for a mirror give --primary-url or --github-url (or HORDE_MODEL_REFERENCE_PRIMARY_URL, HORDE_MODEL_REFERENCE_GITHUB_URL); for slow sources give more time with --timeout <seconds>')
+    expect(run.stderr).not.toMatch(/maxStaleSeconds|primaryUrl|githubUrl|totalTimeoutMs|\boptions?\b/)
+  })
+
+  it('a hung AI Horde API, snapshot left-outs and --json errors: the advice names the CLI\'s flags, never the core\'s options', async () => {
+    ctx.server.fault(/\/horde\/api\//, { kind: 'hang' })
+    const popular = await runBin(['popular', '--timeout', '1', '--json'], { env: ctx.env(), timeoutMs: 8_000 })
+    expect(popular.code).toBe(3)
+    const message = parseJson<{ error: { message: string } }>(popular).error.message
+    expect(message).toContain('for another AI Horde API give --horde-api-url (or HORDE_MODEL_REFERENCE_HORDE_API_URL)')
+    expect(message).toContain('--timeout <seconds>')
+    expect(message).not.toMatch(/maxStaleSeconds|hordeApiUrl|\boptions?\b/)
+    ctx.server.fault(/blip/, { kind: 'status', status: 503 })
+    const snapshot = await runBin(['snapshot', '--category', 'blip', '--category', 'clip', '--out', '/dev/null'], { env: ctx.env() })
+    expect(snapshot.code).toBe(0)
+    expect(snapshot.stderr).toContain('Left out blip: Could not load model reference category "blip"')
+    expect(snapshot.stderr).not.toMatch(/maxStaleSeconds|primaryUrl/)
+  })
+
+  it('--timeout past a timer\'s range names --timeout and its range in seconds, not totalTimeoutMs', async () => {
+    const runs = await Promise.all(['1e9', '2147484', 'Infinity', '0'].map((value) => runBin(['list', 'blip', '--timeout', value], { env: ctx.env() })))
+    for (const run of runs) {
+      expect(run.code).toBe(2)
+      expect(run.stderr).toContain('--timeout takes a number of seconds above 0 and at most 2147483 (about 24 days)')
+      expect(run.stderr).not.toContain('totalTimeoutMs')
+    }
+    const longest = await runBin(['list', 'blip', '--timeout', '2147483', '--json'], { env: ctx.env() })
+    expect(longest.code).toBe(0)
   })
 
   it('a hung primary with a working GitHub: the answer comes from GitHub within seconds', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { runCli, type CliIo } from '../src/index.js'
 
 const sink = (): CliIo['stdout'] => ({ write: () => true }) as unknown as CliIo['stdout']
@@ -16,5 +16,27 @@ describe('runCli options', () => {
     const stdout = { write: (text: string) => ((out += text), true) } as unknown as CliIo['stdout']
     expect(await runCli(['--version'], { stdout, stderr: sink(), env: undefined, cwd: undefined, signal: undefined })).toBe(0)
     expect(out).toMatch(/\d+\.\d+\.\d+/)
+  })
+})
+
+describe('mirror variables set to the empty string', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('an empty HORDE_MODEL_REFERENCE_*_URL is unset: the default URLs are read (a stubbed fetch, nothing leaves the process)', async () => {
+    const asked: string[] = []
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+      asked.push(String(input instanceof Request ? input.url : input))
+      throw new TypeError('offline (test)')
+    })
+    let err = ''
+    const stderr = { write: (text: string) => ((err += text), true) } as unknown as CliIo['stderr']
+    const env = { HORDE_MODEL_REFERENCE_PRIMARY_URL: '', HORDE_MODEL_REFERENCE_GITHUB_URL: ' ', HORDE_MODEL_REFERENCE_HORDE_API_URL: '' }
+    expect(await runCli(['list', 'blip', '--timeout', '2'], { stdout: sink(), stderr, env })).toBe(3)
+    expect(asked.some((url) => url.startsWith('https://models.aihorde.net/api/'))).toBe(true)
+    expect(asked.some((url) => url.startsWith('https://raw.githubusercontent.com/'))).toBe(true)
+    expect(err).not.toContain('must be an http(s) URL')
+    asked.length = 0
+    expect(await runCli(['popular', '--timeout', '2'], { stdout: sink(), stderr, env })).toBe(3)
+    expect(asked.some((url) => url.startsWith('https://aihorde.net/api/'))).toBe(true)
   })
 })

@@ -1,5 +1,7 @@
 import { EXIT, usageError } from '../exit-codes.js'
 import { writeTextFile } from '../files.js'
+import { convertedFloats } from '../float-literals.js'
+import { TopLevelEntries, toPythonJson } from '../python-json.js'
 import { readReferenceFile } from '../reference-file.js'
 import type { CommandSpec } from '../spec.js'
 import { sanitize } from '../terminal.js'
@@ -23,17 +25,16 @@ export const convertCommand: CommandSpec = {
     const file = await readReferenceFile(path, ctx.cwd, { category: ctx.args.flags.category as string | undefined })
     if (file.format === 'v2') throw usageError(`${path} is already in the v2 format (its records have no legacy field); check it with: horde-model-reference validate ${path}.`)
     const rejected = new Set(file.issues.filter((issue) => issue.severity === 'error').map((issue) => issue.key))
-    const v2: Record<string, unknown> = Object.create(null)
-    for (const [key, record] of file.entries) if (!rejected.has(key)) Object.defineProperty(v2, key, { value: record, enumerable: true, writable: true, configurable: true })
-    // Upstream writes its v2 files with a 4-space indent.
-    const text = `${JSON.stringify(v2, null, 4)}\n`
+    const kept = file.entries.filter(([key]) => !rejected.has(key))
+    // As upstream writes its v2 files (json.dumps, indent=4): non-ASCII escaped, its floats as floats, keys in the source's order.
+    const text = `${toPythonJson(new TopLevelEntries(kept), { isFloat: convertedFloats(file) })}\n`
     const out = typeof ctx.args.flags.out === 'string' ? ctx.args.flags.out : undefined
-    if (out !== undefined) await writeTextFile(out, text, ctx.cwd)
+    if (out !== undefined) await writeTextFile(out, text, ctx.cwd, ctx.out)
     for (const issue of file.issues) if (issue.severity !== 'info') ctx.note(`${issue.severity}  ${sanitize(JSON.stringify(issue.key))}${issue.path === '' ? '' : ` ${sanitize(issue.path)}`}: ${sanitize(issue.message)}`)
-    const count = Object.keys(v2).length
+    const count = kept.length
     if (out === undefined) ctx.out(text)
     else if (ctx.json) ctx.printJson({ file: path, out, category: file.category, records: count, rejected: [...rejected], issues: file.issues })
-    else ctx.out(`Converted ${count} ${file.category} record${count === 1 ? '' : 's'} to ${sanitize(out)}${rejected.size > 0 ? `; ${rejected.size} rejected` : ''}.\n`)
+    else ctx.note(`Converted ${count} ${file.category} record${count === 1 ? '' : 's'} to ${sanitize(out)}${rejected.size > 0 ? `; ${rejected.size} rejected` : ''}.`)
     return rejected.size > 0 ? EXIT.dataProblem : EXIT.ok
   },
 }

@@ -1,6 +1,6 @@
 import { diffModelReferences, type ModelReferenceDiff } from '@horde-model-reference/core/diff'
-import { EXIT, usageError } from '../exit-codes.js'
-import { readReferenceFile } from '../reference-file.js'
+import { CliError, EXIT, usageError } from '../exit-codes.js'
+import { categoryFromName, readReferenceFile } from '../reference-file.js'
 import type { CommandSpec } from '../spec.js'
 import { paint, sanitize } from '../terminal.js'
 
@@ -10,6 +10,10 @@ function show(value: unknown): string {
   if (value === undefined) return '(none)'
   const text = JSON.stringify(value) ?? String(value)
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text
+}
+
+function differentCategories(oldPath: string, oldCategory: string, newPath: string, newCategory: string, how: string): CliError {
+  return usageError(`${oldPath} holds ${oldCategory} and ${newPath} holds ${newCategory} (by ${how}): diff compares two files of one category.`, { categories: [oldCategory, newCategory] })
 }
 
 /** `diff <old> [<new>]`: what changed between two files, or between a file and the live data. */
@@ -22,19 +26,23 @@ export const diffCommand: CommandSpec = {
     { name: 'old-file', required: true, description: 'The older file.' },
     { name: 'new-file', required: false, description: 'The newer file (default: the live data of the category).' },
   ],
-  flags: { category: { type: 'string', valueName: '<category>', description: 'The category, when the file names do not tell.' } },
+  flags: { category: { type: 'string', valueName: '<category>', description: 'The category of both files, when their names do not tell (files of two categories are refused).' } },
   examples: ['horde-model-reference diff old/stable_diffusion.json stable_diffusion.json', 'horde-model-reference diff stable_diffusion.json --json'],
   async run(ctx) {
     const [oldPath, newPath, extra] = ctx.args.positionals
     if (oldPath === undefined) throw usageError('Give the file to compare: horde-model-reference diff <old-file> [<new-file>].')
     if (extra !== undefined) throw usageError('diff compares two files at most.')
     const hints = { category: ctx.args.flags.category as string | undefined }
-    const before = await readReferenceFile(oldPath, ctx.cwd, hints)
+    // Two names that tell two categories: no --category can make one file of the other's.
+    const named = newPath === undefined ? [] : [categoryFromName(oldPath), categoryFromName(newPath)]
+    if (named[0] !== undefined && named[1] !== undefined && named[0] !== named[1]) throw differentCategories(oldPath, named[0], newPath!, named[1], 'their names')
+    // Each file's own category (from --category, its name or its records); the other file's name only when nothing tells.
+    const before = await readReferenceFile(oldPath, ctx.cwd, { ...hints, fallbackCategory: named[1] })
     let afterModels: Readonly<Record<string, unknown>>
     let afterLabel: string
     if (newPath !== undefined) {
-      const after = await readReferenceFile(newPath, ctx.cwd, { category: hints.category ?? before.category })
-      if (after.category !== before.category) throw usageError(`${oldPath} holds ${before.category} and ${newPath} holds ${after.category}; compare files of one category (or give --category).`)
+      const after = await readReferenceFile(newPath, ctx.cwd, { ...hints, fallbackCategory: before.category })
+      if (after.category !== before.category) throw differentCategories(oldPath, before.category, newPath, after.category, 'their names or records')
       afterModels = after.models
       afterLabel = newPath
     } else {

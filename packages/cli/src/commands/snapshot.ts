@@ -1,8 +1,10 @@
-import { MODEL_REFERENCE_CATEGORIES, getCategoryDescriptor, type FetchableCategory } from '@horde-model-reference/core'
+import { MODEL_REFERENCE_CATEGORIES, getCategoryDescriptor, isSourcesUnavailableError, type FetchableCategory } from '@horde-model-reference/core'
+import { sourcesUnavailableMessage } from '../core-errors.js'
 import { parseCategory } from '../category.js'
 import { usageError } from '../exit-codes.js'
 import { writeTextFile } from '../files.js'
 import type { CommandSpec } from '../spec.js'
+import { sanitize } from '../terminal.js'
 
 const FETCHABLE = MODEL_REFERENCE_CATEGORIES.filter((category) => !getCategoryDescriptor(category).managedElsewhere) as FetchableCategory[]
 
@@ -32,7 +34,10 @@ export const snapshotCommand: CommandSpec = {
     )
     const failures = settled.map((outcome, i) => ({ outcome, category: categories[i]! })).filter(({ outcome }) => outcome.status === 'rejected')
     if (failures.length === categories.length) throw (failures[0]!.outcome as PromiseRejectedResult).reason
-    for (const { category, outcome } of failures) ctx.note(`Left out ${category}: ${String((outcome as PromiseRejectedResult).reason?.message ?? (outcome as PromiseRejectedResult).reason)}`)
+    for (const { category, outcome } of failures) {
+      const reason: unknown = (outcome as PromiseRejectedResult).reason
+      ctx.note(`Left out ${category}: ${isSourcesUnavailableError(reason) ? sourcesUnavailableMessage(reason, false) : String((reason as Error | undefined)?.message ?? reason)}`)
+    }
     const read = categories.filter((_, i) => settled[i]!.status === 'fulfilled')
     const snapshot = client.dehydrate(read, { lastResort: ctx.args.flags['last-resort'] === true })
     const text = `${JSON.stringify(snapshot)}\n`
@@ -41,10 +46,10 @@ export const snapshotCommand: CommandSpec = {
       ctx.out(text)
       return 0
     }
-    await writeTextFile(out, text, ctx.cwd)
+    await writeTextFile(out, text, ctx.cwd, ctx.out)
     const counts = Object.fromEntries(Object.entries(snapshot.categories).map(([category, entry]) => [category, Object.keys((entry as { records?: object } | undefined)?.records ?? {}).length]))
     if (ctx.json) ctx.printJson({ out, bytes: Buffer.byteLength(text), categories: counts, leftOut: failures.map(({ category }) => category) })
-    else ctx.out(`Wrote ${Object.keys(snapshot.categories).length} categories (${Object.values(counts).reduce((a, b) => a + b, 0)} records, ${Buffer.byteLength(text)} bytes) to ${out}.\n`)
+    else ctx.note(`Wrote ${Object.keys(snapshot.categories).length} categories (${Object.values(counts).reduce((a, b) => a + b, 0)} records, ${Buffer.byteLength(text)} bytes) to ${sanitize(out)}.`)
     return 0
   },
 }

@@ -1,6 +1,8 @@
 import type { ModelReferenceIssue } from '@horde-model-reference/core'
 import { CliError, EXIT, usageError } from '../exit-codes.js'
 import { writeTextFile } from '../files.js'
+import { sourceFloats } from '../float-literals.js'
+import { floatPathKey, TopLevelEntries, toPythonJson } from '../python-json.js'
 import { readReferenceFile } from '../reference-file.js'
 import type { CommandSpec } from '../spec.js'
 import { paint, sanitize } from '../terminal.js'
@@ -55,9 +57,10 @@ export const validateCommand: CommandSpec = {
         if (file.format === 'csv') throw usageError('--write writes JSON files back; for models.csv use: horde-model-reference convert models.csv --out text_generation.json.')
         const broken = new Set(all.filter((issue) => issue.severity === 'error').map((issue) => issue.key))
         const data = file.data as Record<string, unknown>
-        const kept: Record<string, unknown> = Object.create(null)
-        for (const key of Object.keys(data)) if (!broken.has(key)) Object.defineProperty(kept, key, { value: data[key], enumerable: true, writable: true, configurable: true })
-        await writeTextFile(out, `${JSON.stringify(kept, null, 4)}\n`, ctx.cwd)
+        const kept = Object.keys(data).filter((key) => !broken.has(key)).map((key) => [key, data[key]] as const)
+        // As the repositories write their files (Python's json.dumps): ASCII only, and a float of the source stays a float.
+        const floats = sourceFloats(file)
+        await writeTextFile(out, `${toPythonJson(new TopLevelEntries(kept), { isFloat: (p) => floats.has(floatPathKey(p)) })}\n`, ctx.cwd, ctx.out)
         written = [out]
       }
     } catch (error) {
@@ -94,7 +97,7 @@ export const validateCommand: CommandSpec = {
       const verdict = valid ? paint(ctx.style, 'green', 'valid') : paint(ctx.style, 'red', 'invalid')
       const what = summary.category === null ? '' : ` (${summary.category}, ${summary.format}: ${summary.validRecords} of ${summary.records} records valid)`
       ctx.out(`${sanitize(path)}: ${verdict}${what}; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${strict && warnings > 0 ? ' (--strict)' : ''}\n`)
-      if (written.length > 0) ctx.note(`Wrote ${written[0]}.`)
+      if (written.length > 0) ctx.note(`Wrote ${sanitize(written[0]!)}.`)
     }
     return valid ? EXIT.ok : EXIT.dataProblem
   },
