@@ -60,7 +60,12 @@ function toCliError(error: unknown, signal: AbortSignal): CliError {
  * @returns An {@link EXIT} code: 0 on success.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (!Array.isArray(argv) || !argv.every((arg) => typeof arg === 'string')) throw new TypeError('runCli(argv, io) takes the arguments as a list of strings (process.argv.slice(2)).')
+  if (typeof io !== 'object' || io === null) throw new TypeError('runCli(argv, io) needs io: { stdout, stderr } (process.stdout and process.stderr, or anything with write(text)).')
   checkOptions('runCli', io, { stdout: 1, stderr: 1, env: 1, cwd: 1, signal: 1 } satisfies KnownOptions<CliIo>)
+  for (const stream of ['stdout', 'stderr'] as const) {
+    if (typeof io[stream]?.write !== 'function') throw new TypeError(`runCli(argv, io) needs io.${stream} with a write(text) method.`)
+  }
   const signal = io.signal ?? new AbortController().signal
   // Every category read of `categories` and `snapshot` listens to the one signal.
   setMaxListeners(64, signal)

@@ -8,7 +8,15 @@ describe('runCli options', () => {
     await expect(runCli(['--version'], { stdout: sink(), stderr: sink(), sigal: undefined } as never)).rejects.toThrow(
       new TypeError('Unknown option "sigal" for runCli: did you mean "signal"? Known options: stdout, stderr, env, cwd, signal.'),
     )
-    await expect(runCli(['--version'], null as never)).rejects.toThrow(new TypeError('runCli takes an options object (or nothing), got null.'))
+  })
+
+  it('io is required, with stdout and stderr that can be written; argv is a list of strings', async () => {
+    const needsIo = new TypeError('runCli(argv, io) needs io: { stdout, stderr } (process.stdout and process.stderr, or anything with write(text)).')
+    await expect(runCli(['--version'], null as never)).rejects.toThrow(needsIo)
+    await expect((runCli as unknown as (argv: string[]) => Promise<number>)(['--version'])).rejects.toThrow(needsIo)
+    await expect(runCli(['--version'], { stderr: sink() } as never)).rejects.toThrow(new TypeError('runCli(argv, io) needs io.stdout with a write(text) method.'))
+    await expect(runCli(['--version'], { stdout: sink(), stderr: {} } as never)).rejects.toThrow(new TypeError('runCli(argv, io) needs io.stderr with a write(text) method.'))
+    await expect(runCli('--version' as never, { stdout: sink(), stderr: sink() })).rejects.toThrow(new TypeError('runCli(argv, io) takes the arguments as a list of strings (process.argv.slice(2)).'))
   })
 
   it('undefined env, cwd and signal are the defaults', async () => {

@@ -1,7 +1,7 @@
 import type { StorageAdapter } from './cache/storage.js'
 import type { ModelReferenceSnapshot } from './snapshot.js'
 import type { ModelReferenceEventListener } from './events.js'
-import { checkOptions, type KnownOptions } from './options-check.js'
+import { checkOptions, ownOptions, type KnownOptions } from './options-check.js'
 
 /** When the client loads data by itself. */
 export const PrefetchStrategy = Object.freeze({
@@ -392,7 +392,8 @@ export function normalizeOptions(options: ModelReferenceOptions = {}, where = 'c
   // Not an object: checkOptions' TypeError. Its keys are checked below, against the normalized options (which name every option).
   if (typeof options !== 'object' || options === null) checkOptions(where, options, {})
   const auth: Partial<Record<UrlOption, string>> = {}
-  const o = options as Record<keyof ModelReferenceOptions, unknown>
+  // Own properties only: an inherited one is neither checked nor read.
+  const o = ownOptions(options) as Record<keyof ModelReferenceOptions, unknown>
   const normalized: NormalizedOptions = Object.freeze({
     primaryUrl: o.primaryUrl === null ? null : url('primaryUrl', o.primaryUrl, auth),
     githubUrl: url('githubUrl', o.githubUrl, auth),

@@ -21,9 +21,9 @@ export interface SnapshotCategory {
   /** The issues found when the records were fetched. */
   readonly issues: readonly unknown[]
   /** The primary's `last_updated` (Unix seconds), when known. */
-  readonly lastUpdated?: number
+  readonly lastUpdated?: number | undefined
   /** GitHub's `ETag`, when known. */
-  readonly etag?: string
+  readonly etag?: string | undefined
   /** `result.fingerprint` of the records when the snapshot was taken. */
   readonly fingerprint: string
 }

@@ -46,12 +46,58 @@ describe('checkOptions', () => {
     expect(() => checkOptions('f', { toString: 1 }, known)).toThrow('Unknown option "toString" for f.')
   })
 
+  it('suggests a name the key starts or is part of, the same name in another spelling, and nothing for a key mostly replaced', () => {
+    const known = { ttlSeconds: 1, keyPrefix: 1, id: 1, prefetchStrategy: 1, stdout: 1, stderr: 1, env: 1 }
+    expect(() => checkOptions('f', { ttl: 1 }, known)).toThrow('did you mean "ttlSeconds"?')
+    expect(() => checkOptions('f', { prefix: 1 }, known)).toThrow('did you mean "keyPrefix"?')
+    expect(() => checkOptions('f', { prefetch: 1 }, known)).toThrow('did you mean "prefetchStrategy"?')
+    expect(() => checkOptions('f', { err: 1 }, known)).toThrow('did you mean "stderr"?')
+    expect(() => checkOptions('f', { ttl_seconds: 1 }, known)).toThrow('did you mean "ttlSeconds"?')
+    expect(() => checkOptions('f', { TTLSECONDS: 1 }, known)).toThrow('did you mean "ttlSeconds"?')
+    for (const key of ['x', 'ab', '_']) expect(() => checkOptions('f', { [key]: 1 }, known)).toThrow(`Unknown option "${key}" for f. Known options:`)
+    // A huge key is cut in the message.
+    const long = 'k'.repeat(100_000)
+    let message = ''
+    try {
+      checkOptions('f', { [long]: 1 }, known)
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toMatch(/^Unknown option "k{80}…" for f\. Known options: /)
+    expect(message.length).toBeLessThan(300)
+  })
+
   it('refuses null, arrays and values that are not objects, saying what it got', () => {
     expect(() => checkOptions('f', null, {})).toThrow(new TypeError('f takes an options object (or nothing), got null.'))
     expect(() => checkOptions('f', [], {})).toThrow(new TypeError('f takes an options object (or nothing), got an array.'))
     expect(() => checkOptions('f', 'fast', {})).toThrow(new TypeError('f takes an options object (or nothing), got string.'))
     expect(() => checkOptions('f', () => ({}), {})).toThrow(new TypeError('f takes an options object (or nothing), got function.'))
     expect(() => checkOptions('f', 3, {})).toThrow(TypeError)
+  })
+})
+
+describe('options are own properties only', () => {
+  afterEach(() => {
+    for (const key of ['primaryUrl', 'fetch', 'ttlSeconds']) delete (Object.prototype as Record<string, unknown>)[key]
+  })
+
+  it('ignores an option inherited from a polluted Object.prototype or a prototype object', () => {
+    const spy = (): never => {
+      throw new Error('the polluted fetch was called')
+    }
+    Object.defineProperty(Object.prototype, 'primaryUrl', { value: 'https://evil.example/api', configurable: true, writable: true })
+    Object.defineProperty(Object.prototype, 'fetch', { value: spy, configurable: true, writable: true })
+    const client = createModelReferenceClient({ ttlSeconds: 5 })
+    expect(client.options.primaryUrl).toBe(DEFAULT_OPTIONS.primaryUrl)
+    expect(client.options.fetch).toBeUndefined()
+    expect(createModelReferenceClient().options.primaryUrl).toBe(DEFAULT_OPTIONS.primaryUrl)
+    expect(createModelReferenceClient(Object.create({ ttlSeconds: 3 }) as never).options.ttlSeconds).toBe(DEFAULT_OPTIONS.ttlSeconds)
+    // JSON.parse makes "__proto__" an own key: an unknown option.
+    expect(() => createModelReferenceClient(JSON.parse('{"__proto__": {"ttlSeconds": 1}}') as never)).toThrow('Unknown option "__proto__" for createModelReferenceClient.')
+  })
+
+  it('still reads own options of an object with no prototype', () => {
+    expect(createModelReferenceClient(Object.assign(Object.create(null), { ttlSeconds: 7 }) as never).options.ttlSeconds).toBe(7)
   })
 })
 
@@ -65,7 +111,7 @@ describe('unknown option keys at every entry point', () => {
       new TypeError(`Unknown option "primaryURL" for createModelReferenceClient: did you mean "primaryUrl"? Known options: ${CLIENT_OPTIONS}.`),
     )
     expect(Object.keys(createModelReferenceClient().options).join(', ')).toBe(CLIENT_OPTIONS)
-    expect(() => new ModelReferenceManager(({ ttl: 5 } as never))).toThrow(/^Unknown option "ttl" for new ModelReferenceManager\. Known options: primaryUrl/)
+    expect(() => new ModelReferenceManager(({ ttl: 5 } as never))).toThrow(/^Unknown option "ttl" for new ModelReferenceManager: did you mean "ttlSeconds"\? Known options: primaryUrl/)
     expect(() => new ModelReferenceManager(({ ttlSecond: 5 } as never))).toThrow('Unknown option "ttlSecond" for new ModelReferenceManager: did you mean "ttlSeconds"?')
     // Also once the manager exists.
     new ModelReferenceManager()
@@ -86,7 +132,7 @@ describe('unknown option keys at every entry point', () => {
     await expect(client.getAllModelReferences(({ singal: undefined } as never))).rejects.toThrow(read)
     await expect(client.getAllModelReferenceResults(({ sources: 'any' } as never))).rejects.toThrow('Unknown option "sources" for a read: did you mean "source"?')
     await expect(client.getModelReference('lora', null as never)).rejects.toThrow('a read takes an options object (or nothing), got null.')
-    await expect(client.refresh('lora', ({ wait: undefined } as never))).rejects.toThrow('Unknown option "wait" for refresh.')
+    await expect(client.refresh('lora', ({ wait: undefined } as never))).rejects.toThrow('Unknown option "wait" for refresh: did you mean "waitUntil"?')
     await expect(client.refresh(undefined, ({ singal: undefined } as never))).rejects.toThrow('Unknown option "singal" for refresh: did you mean "signal"?')
     await expect(client.suggestModelNames('lora', 'x', ({ limt: 3 } as never))).rejects.toThrow('Unknown option "limt" for suggestModelNames: did you mean "limit"? Known options: source, signal, waitUntil, limit.')
     await expect(client.getModelCategories(({ source: 'any' } as never))).rejects.toThrow('Unknown option "source" for getModelCategories. Known options: signal, waitUntil.')

@@ -248,6 +248,20 @@ describe('headers a provider sends', () => {
   })
 })
 
+describe("a provider's getJson options", () => {
+  it('a misspelt key (header for headers) fails the provider with a TypeError naming it, so no request goes out without its header', async () => {
+    const client = ctx.client()
+    client.registerProvider({
+      id: 'lab',
+      categories: ['image_generation'],
+      load: async (_category, { getJson }) => (await getJson(`${ctx.server.primaryUrl}/model_references/v2/image_generation`, { header: { apikey: 'k' } } as never)) as Record<string, unknown>,
+    })
+    const result = await client.getModelReferenceResult('image_generation', { source: ['horde', 'lab'] })
+    expect(result.sources[1]!.status).toBe('error')
+    expect(result.sources[1]!.error!.message).toContain('Unknown option "header" for getJson: did you mean "headers"?')
+  })
+})
+
 describe('the categories a server lists', () => {
   it("under prefetchStrategy 'none' a read of a name the SDK does not know asks nobody", async () => {
     const client = ctx.client({ prefetchStrategy: 'none' })

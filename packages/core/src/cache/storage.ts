@@ -15,9 +15,9 @@ export interface StoredValueMetadata {
   /** When the records were fetched or last confirmed unchanged, in milliseconds since the epoch. */
   readonly fetchedAt: number
   /** The primary's `last_updated` for the category, when known (Unix seconds). */
-  readonly lastUpdated?: number
+  readonly lastUpdated?: number | undefined
   /** GitHub's `ETag` for the file, when known. */
-  readonly etag?: string
+  readonly etag?: string | undefined
 }
 
 /** Options of {@link StorageAdapter.set}. */
@@ -59,7 +59,7 @@ export interface StorageAdapter {
    * same data, as with IndexedDB. The client then tells them about refreshes over a
    * `BroadcastChannel` and avoids fetching what another context is already fetching.
    */
-  readonly sharedAcrossContexts?: boolean
+  readonly sharedAcrossContexts?: boolean | undefined
 }
 
 /** Options of {@link createMemoryStorage}. */

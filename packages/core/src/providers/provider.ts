@@ -52,7 +52,7 @@ export interface ModelReferenceProvider {
   /** The categories it serves. */
   readonly categories: readonly string[]
   /** How long its records are fresh, in seconds. @default the client's `ttlSeconds` */
-  readonly ttlSeconds?: number
+  readonly ttlSeconds?: number | undefined
   /**
    * Loads a category's records. A throw is a failure of this provider only.
    * @param category One of its `categories`.

@@ -8,6 +8,7 @@ import { NotCachedError } from '../errors/not-cached.js'
 import { validateRecords } from '../records/validate.js'
 import { decodeJson } from '../sources/decode.js'
 import { SourceFailure } from '../sources/failure.js'
+import { checkOptions, type KnownOptions } from '../options-check.js'
 import { isSourcesUnavailableError } from '../errors/sources-unavailable.js'
 import { HORDE_SOURCE, type ModelReferenceProvider, type ProviderContext } from './provider.js'
 import type { ProviderEntry } from './registry.js'
@@ -107,8 +108,10 @@ async function loadProvider(
   const context: ProviderContext = {
     signal: controller.signal,
     primaryUrl: options.primaryUrl,
-    getJson: async (url, init = {}) =>
-      decodeJson(await transport.get({ category, source: provider.id, url, signal: controller.signal, timeoutMs: Math.max(1, Math.min(options.timeoutMs, deadline - Date.now())), ...(init.headers !== undefined && { headers: init.headers }) })),
+    getJson: async (url, init = {}) => {
+      checkOptions('getJson', init, { headers: 1 } satisfies KnownOptions<NonNullable<Parameters<ProviderContext['getJson']>[1]>>)
+      return decodeJson(await transport.get({ category, source: provider.id, url, signal: controller.signal, timeoutMs: Math.max(1, Math.min(options.timeoutMs, deadline - Date.now())), ...(init.headers !== undefined && { headers: init.headers }) }))
+    },
   }
   let records: unknown
   try {
