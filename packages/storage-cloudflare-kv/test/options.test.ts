@@ -25,7 +25,7 @@ function recordingNamespace(): { kv: KvNamespaceLike; keys: string[] } {
 describe('Cloudflare KV adapter options', () => {
   it('an unknown key or null is a TypeError naming the closest option', () => {
     const { kv } = recordingNamespace()
-    expect(() => createCloudflareKvStorage(kv, { prefix: 'x' } as never)).toThrow(new TypeError('Unknown option "prefix" for createCloudflareKvStorage. Known options: keyPrefix.'))
+    expect(() => createCloudflareKvStorage(kv, { prefix: 'x' } as never)).toThrow(new TypeError('Unknown option "prefix" for createCloudflareKvStorage: did you mean "keyPrefix"? Known options: keyPrefix.'))
     expect(() => createCloudflareKvStorage(kv, { keyprefix: 'x' } as never)).toThrow('Unknown option "keyprefix" for createCloudflareKvStorage: did you mean "keyPrefix"?')
     expect(() => createCloudflareKvStorage(kv, null as never)).toThrow(new TypeError('createCloudflareKvStorage takes an options object (or nothing), got null.'))
   })

@@ -6,7 +6,7 @@ const keep = { retentionSeconds: 600, metadata: { format: 2, category: 'blip', s
 
 describe('IndexedDB adapter options', () => {
   it('an unknown key or null is a TypeError naming the closest option', () => {
-    expect(() => createIndexedDbStorage({ database: 'x' } as never)).toThrow(new TypeError('Unknown option "database" for createIndexedDbStorage. Known options: databaseName, storeName.'))
+    expect(() => createIndexedDbStorage({ database: 'x' } as never)).toThrow(new TypeError('Unknown option "database" for createIndexedDbStorage: did you mean "databaseName"? Known options: databaseName, storeName.'))
     expect(() => createIndexedDbStorage({ storename: 'x' } as never)).toThrow('Unknown option "storename" for createIndexedDbStorage: did you mean "storeName"?')
     expect(() => createIndexedDbStorage(null as never)).toThrow(new TypeError('createIndexedDbStorage takes an options object (or nothing), got null.'))
   })
