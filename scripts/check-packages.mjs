@@ -96,6 +96,11 @@ function mapLinesUp(code, map) {
 export function tarballProblems(dir, unpacked, files) {
   const problems = []
   const at = (path) => join(unpacked, 'package', path)
+  // What a built file's first line (after a `#!` line) names in its /* @ts-self-types="…" */ comment.
+  const selfTypes = (file) => {
+    const first = readFileSync(at(file), 'utf8').split('\n', 2).find((line) => !line.startsWith('#!')) ?? ''
+    return /^\/\* @ts-self-types="([^"]+)" \*\/$/.exec(first)?.[1]
+  }
   for (const file of files) {
     const allowed = ['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json'].includes(file) || file.startsWith('dist/')
     if (!allowed) problems.push(`ships ${file} (only README.md, LICENSE, CHANGELOG.md, package.json and dist/ belong in the tarball)`)
@@ -141,18 +146,16 @@ export function tarballProblems(dir, unpacked, files) {
     }
     if (condition === 'types' || !file.endsWith('.js') || file.endsWith('.iife.js')) continue
     const types = targets.find((other) => other.subpath === subpath && other.condition === 'types')?.target
-    const first = readFileSync(at(file), 'utf8').split('\n', 1)[0]
-    const match = /^\/\* @ts-self-types="([^"]+)" \*\/$/.exec(first)
-    if (match === null) problems.push(`${file} (exports ${subpath}) does not start with its /* @ts-self-types="…" */ comment`)
-    else if (types === undefined || join(file, '..', match[1]) !== join(types)) problems.push(`${file}'s @ts-self-types names ${match[1]}, but exports ${subpath} types it with ${types}`)
+    const named = selfTypes(file)
+    if (named === undefined) problems.push(`${file} (exports ${subpath}) does not start with its /* @ts-self-types="…" */ comment`)
+    else if (types === undefined || join(file, '..', named) !== join(types)) problems.push(`${file}'s @ts-self-types names ${named}, but exports ${subpath} types it with ${types}`)
   }
   // Every other module too, and every relative import of a declaration lands on a shipped .js
   // that is typed the same way: Deno, reading a file by path, follows './x.js' literally.
   for (const file of files.filter((name) => name.startsWith('dist/') && name.endsWith('.js') && !name.endsWith('.iife.js'))) {
-    const first = readFileSync(at(file), 'utf8').split('\n', 2).find((line) => !line.startsWith('#!')) ?? ''
-    const match = /^\/\* @ts-self-types="([^"]+)" \*\/$/.exec(first)
-    if (match === null) problems.push(`${file} does not start with a /* @ts-self-types="…" */ comment (Deno would read it untyped)`)
-    else if (!files.includes(join(file, '..', match[1]))) problems.push(`${file}'s @ts-self-types names ${match[1]}, which is not in the tarball`)
+    const named = selfTypes(file)
+    if (named === undefined) problems.push(`${file} does not start with a /* @ts-self-types="…" */ comment (Deno would read it untyped)`)
+    else if (!files.includes(join(file, '..', named))) problems.push(`${file}'s @ts-self-types names ${named}, which is not in the tarball`)
   }
   for (const file of files.filter((name) => name.endsWith('.d.ts'))) {
     for (const found of readFileSync(at(file), 'utf8').matchAll(/\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)) {

@@ -1,46 +1,11 @@
+import { parseCsv } from '@horde-model-reference/core/convert'
 import { findFloatLiterals, floatPathKey, type JsonPath } from './python-json.js'
 import type { ReferenceFile } from './reference-file.js'
 
-/** The cells of a CSV text as Python's `csv` module (excel dialect) reads them: `,` separates, `"` quotes, `""` is a quote, a blank line is skipped. */
-function csvRows(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let quoted = false
-  let wasQuoted = false
-  const endRow = (): void => {
-    row.push(cell)
-    if (!(row.length === 1 && row[0] === '' && !wasQuoted)) rows.push(row)
-    row = []
-    cell = ''
-    wasQuoted = false
-  }
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (quoted) {
-      if (c !== '"') cell += c
-      else if (text[i + 1] === '"') {
-        cell += '"'
-        i++
-      } else quoted = false
-    } else if (c === '"' && cell === '') {
-      quoted = true
-      wasQuoted = true
-    } else if (c === ',') {
-      row.push(cell)
-      cell = ''
-    } else if (c === '\r' || c === '\n') {
-      if (c === '\r' && text[i + 1] === '\n') i++
-      endRow()
-    } else cell += c
-  }
-  if (cell !== '' || row.length > 0 || wasQuoted) endRow()
-  return rows
-}
-
 /** The float literals of each row's `settings` JSON in a `models.csv`, as paths `[name, 'settings', key(, index)]` (the last row of a repeated name counts, as upstream keeps its values). */
 function csvSettingsFloats(text: string): Set<string> {
-  const [header, ...rows] = csvRows(text)
+  // The rows as the conversion reads them (the same parser).
+  const [header, ...rows] = parseCsv(text).rows
   const floats = new Set<string>()
   if (header === undefined) return floats
   // As Python's DictReader: with a repeated header name the last column wins.

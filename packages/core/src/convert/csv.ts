@@ -1,6 +1,8 @@
 /** A CSV table as parsed: one array of cells per row, with the 1-based line each row starts on. */
 export interface CsvTable {
+  /** Each row's cells, the header row first; blank lines are left out. */
   readonly rows: readonly (readonly string[])[]
+  /** The 1-based line each row of `rows` starts on (a quoted cell may span lines). */
   readonly lines: readonly number[]
   /** Set when the text ended inside a quoted field. */
   readonly unterminatedQuoteAtLine?: number
