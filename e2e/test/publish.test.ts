@@ -18,7 +18,7 @@ import { cleanEnv, freshDependencies, installFresh, mirrorSet, missingBuildOutpu
 import { rewriteImports, typeScriptBlocks, withClientOptions, type CodeBlock } from '../publish/snippets.js'
 import { checkTypes, type TypeDiagnostic } from '../publish/check-types.js'
 import { denoBinary } from '../../examples/deno-deploy/run-deno.mjs'
-import { serveStatic } from '../publish/static-server.js'
+import { startAppServer } from '../../examples/react/serve-app.mjs'
 import { tarballChecksums } from '../publish/tarball.js'
 import { readmes, ROOT, workspacePackages } from '../publish/workspace.js'
 
@@ -230,7 +230,7 @@ describe('publish round trip: pnpm publish to a local registry, npm install outs
       expect(packaged.filter((id) => !id.startsWith(join(fresh, 'node_modules/')))).toEqual([])
       expect(modules.filter((id) => id.startsWith(ROOT))).toEqual([])
 
-      const site = await serveStatic(out)
+      const site = await startAppServer(0, '127.0.0.1', out)
       const browser = await launchChromium()
       try {
         const context = await loopbackContext(browser)

@@ -1,23 +1,19 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
+import { typeScriptBlocks } from '../publish/snippets.js'
+import { readmes, ROOT as root, workspacePackages } from '../publish/workspace.js'
 
 // Every TypeScript (and TSX) block in the README, and in the README.md of every published package
 // (a workspace package under packages/ or examples/ that is not private), must compile against the
 // built packages, as a user would import them, so that the documentation cannot drift from the API.
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const readme = readFileSync(join(root, 'README.md'), 'utf8')
-const blocksOf = (text: string, from: string) => [...text.matchAll(/```(tsx?)\n([\s\S]*?)```/g)].map((match) => ({ extension: match[1]!, code: match[2]!, from }))
-const blocks = blocksOf(readme, 'README.md')
-const packageReadmes = ['packages', 'examples'].flatMap((parent) =>
-  readdirSync(join(root, parent), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(root, parent, entry.name, 'package.json')))
-    .filter((entry) => (JSON.parse(readFileSync(join(root, parent, entry.name, 'package.json'), 'utf8')) as { private?: boolean }).private !== true)
-    .map((entry) => `${parent}/${entry.name}/README.md`),
-)
-const packageBlocks = packageReadmes.flatMap((file) => (existsSync(join(root, file)) ? blocksOf(readFileSync(join(root, file), 'utf8'), file) : []))
+// readmes() starts with the root README.
+const [rootReadme, ...packageTexts] = readmes()
+const blocks = typeScriptBlocks(rootReadme![1], 'README.md')
+// Every published package's README, whether or not it exists (one missing fails below).
+const packageReadmes = workspacePackages().map((pkg) => `${pkg.dir}/README.md`)
+const packageBlocks = packageTexts.flatMap(([file, text]) => typeScriptBlocks(text, file))
 
 describe('README code', () => {
   it('has TypeScript examples', () => {
